@@ -1,0 +1,304 @@
+// Package contract is the agreement between Dossier's workflows, its
+// activities and its clients (HTTP API, NATS bridge): task queue, update and
+// query names, stage names, and the structs that cross those boundaries.
+//
+// Everything here is serialized into Temporal histories, so fields are only
+// ever added, never renamed or removed.
+package contract
+
+import (
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+)
+
+// Namespace is the Temporal namespace every case lives in.
+const Namespace = "dossier"
+
+// TaskQueue is the Temporal task queue of the case worker.
+const TaskQueue = "dossier-cases"
+
+// WorkflowName is the registered name of the case workflow.
+const WorkflowName = "CaseWorkflow"
+
+// UpdateReview is the Temporal Update a reviewer sends to decide on a draft.
+const UpdateReview = "review"
+
+// QueryState is the Temporal Query that returns a case's CaseState.
+const QueryState = "state"
+
+// Stage is where a case stands in its lifecycle.
+type Stage string
+
+// The stages of a case, in lifecycle order; the last three are terminal.
+const (
+	StagePrefilling       Stage = "prefilling"
+	StageDrafting         Stage = "drafting"
+	StageAwaitingApproval Stage = "awaiting_approval"
+	StageRendering        Stage = "rendering"
+	StageNotifying        Stage = "notifying"
+	StageCompleted        Stage = "completed"
+	StageRejected         Stage = "rejected"
+	StageFailed           Stage = "failed"
+)
+
+// Stages lists every stage, in lifecycle order.
+var Stages = []Stage{
+	StagePrefilling, StageDrafting, StageAwaitingApproval, StageRendering,
+	StageNotifying, StageCompleted, StageRejected, StageFailed,
+}
+
+// ParseStage returns the Stage named s, or false if there is none.
+func ParseStage(s string) (Stage, bool) {
+	for _, st := range Stages {
+		if string(st) == s {
+			return st, true
+		}
+	}
+	return "", false
+}
+
+// Applicant is the citizen or organisation the letter is addressed to.
+type Applicant struct {
+	Name    string   `json:"name" validate:"required,max=200"`
+	Email   string   `json:"email" validate:"required,email,max=254"`
+	Address []string `json:"address" validate:"required,min=1,max=6,dive,required,max=120"`
+}
+
+// Submission is a request for a letter, as integrators send it over HTTP or NATS.
+type Submission struct {
+	Template  string            `json:"template" validate:"required,max=64"`
+	Language  string            `json:"language" validate:"required,oneof=fr en"`
+	Applicant Applicant         `json:"applicant"`
+	Facts     map[string]string `json:"facts"`
+}
+
+// Actor is an authenticated person or system acting on a case.
+type Actor struct {
+	ID    string   `json:"id"`
+	Name  string   `json:"name"`
+	Title string   `json:"title,omitempty"`
+	Roles []string `json:"roles,omitempty"`
+}
+
+// HasRole reports whether the actor holds one of roles.
+func (a Actor) HasRole(roles ...string) bool {
+	for _, have := range a.Roles {
+		for _, want := range roles {
+			if have == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// The roles an Actor may hold.
+const (
+	RoleCaseworker = "caseworker"
+	RoleSupervisor = "supervisor"
+	RoleAuditor    = "auditor"
+	RoleIntegrator = "integrator"
+)
+
+// CaseInput starts a CaseWorkflow.
+type CaseInput struct {
+	CaseID      string     `json:"case_id"`
+	Submission  Submission `json:"submission"`
+	SubmittedBy Actor      `json:"submitted_by"`
+	// Channel is how the submission arrived: "http" or "nats".
+	Channel     string    `json:"channel"`
+	SubmittedAt time.Time `json:"submitted_at"`
+}
+
+// FieldError is one invalid field of a submission.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// PrefillResult is the validated, completed set of facts a letter is drafted from.
+type PrefillResult struct {
+	TemplateVersion int               `json:"template_version"`
+	Facts           map[string]string `json:"facts"`
+}
+
+// DraftInput asks for a new draft of a case's letter.
+type DraftInput struct {
+	Case    CaseInput     `json:"case"`
+	Prefill PrefillResult `json:"prefill"`
+	Version int           `json:"version"`
+	// Comment is the reviewer's request when a new draft is asked for.
+	Comment string `json:"comment,omitempty"`
+}
+
+// Draft is one version of a case's letter and where it came from.
+type Draft struct {
+	Version         int    `json:"version"`
+	Subject         string `json:"subject"`
+	Body            string `json:"body"`
+	Template        string `json:"template"`
+	TemplateVersion int    `json:"template_version"`
+	// Drafter is "template" for the deterministic drafter, or "llm".
+	Drafter    string `json:"drafter"`
+	Model      string `json:"model,omitempty"`
+	PromptHash string `json:"prompt_hash,omitempty"`
+	// Mentions are the legally required mentions printed under the letter.
+	Mentions []string `json:"mentions"`
+	// Comment is the reviewer's request this draft answers.
+	Comment string `json:"comment,omitempty"`
+	// EditedBy names the reviewer who edited this version by hand.
+	EditedBy string `json:"edited_by,omitempty"`
+}
+
+// Decision is what a reviewer decides about a draft.
+type Decision string
+
+// The decisions a reviewer may take.
+const (
+	DecisionApprove        Decision = "approve"
+	DecisionReject         Decision = "reject"
+	DecisionRequestChanges Decision = "request_changes"
+)
+
+// ReviewInput is the payload of the review Update.
+type ReviewInput struct {
+	Decision Decision `json:"decision"`
+	// Version is the draft version the reviewer read; an older one is refused.
+	Version  int    `json:"version"`
+	Comment  string `json:"comment,omitempty"`
+	Body     string `json:"body,omitempty"`
+	Reviewer Actor  `json:"reviewer"`
+}
+
+// ReviewResult is what the review Update returns once accepted.
+type ReviewResult struct {
+	Stage   Stage `json:"stage"`
+	Version int   `json:"version"`
+}
+
+// Review is an accepted review, as recorded in the case state.
+type Review struct {
+	ReviewInput
+	At time.Time `json:"at"`
+}
+
+// The error types a refused review carries (temporal.ApplicationError.Type()).
+const (
+	ErrTypeStaleVersion      = "StaleVersion"
+	ErrTypeForbidden         = "Forbidden"
+	ErrTypeInvalidReview     = "InvalidReview"
+	ErrTypeNotReviewable     = "NotAwaitingApproval"
+	ErrTypeInvalidSubmission = "InvalidSubmission"
+)
+
+// RenderInput asks for the approved letter to be rendered and stored.
+type RenderInput struct {
+	Case     CaseInput `json:"case"`
+	Draft    Draft     `json:"draft"`
+	Approver Actor     `json:"approver"`
+	// ApprovedAt dates the letter; rendering never reads the clock.
+	ApprovedAt time.Time `json:"approved_at"`
+}
+
+// Document is a stored letter: a reference and a hash, never its bytes.
+type Document struct {
+	Object string `json:"object"`
+	SHA256 string `json:"sha256"`
+	Size   int    `json:"size"`
+}
+
+// NotifyInput asks for the citizen to be notified of a stored letter.
+type NotifyInput struct {
+	Case     CaseInput `json:"case"`
+	Draft    Draft     `json:"draft"`
+	Document Document  `json:"document"`
+}
+
+// Notification records how the citizen was notified.
+type Notification struct {
+	Channel   string `json:"channel"`
+	MessageID string `json:"message_id"`
+	Location  string `json:"location,omitempty"`
+}
+
+// Event is published on dossier.events.<Type> at each stage transition.
+type Event struct {
+	Type     string       `json:"type"`
+	CaseID   string       `json:"case_id"`
+	Template string       `json:"template"`
+	Stage    Stage        `json:"stage"`
+	Version  int          `json:"version,omitempty"`
+	Actor    string       `json:"actor,omitempty"`
+	Reason   string       `json:"reason,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty"`
+	SHA256   string       `json:"sha256,omitempty"`
+	Time     time.Time    `json:"time"`
+}
+
+// The event types, published on dossier.events.<type>.
+const (
+	EventSubmitted        = "submitted"
+	EventDrafted          = "drafted"
+	EventApproved         = "approved"
+	EventChangesRequested = "changes_requested"
+	EventRejected         = "rejected"
+	EventRendered         = "rendered"
+	EventNotified         = "notified"
+	EventCompleted        = "completed"
+	EventFailed           = "failed"
+)
+
+// CaseState is what the state Query returns.
+type CaseState struct {
+	ID              string            `json:"id"`
+	Template        string            `json:"template"`
+	TemplateVersion int               `json:"template_version,omitempty"`
+	Language        string            `json:"language"`
+	Stage           Stage             `json:"stage"`
+	SubmittedBy     Actor             `json:"submitted_by"`
+	SubmittedAt     time.Time         `json:"submitted_at"`
+	Applicant       Applicant         `json:"applicant"`
+	Facts           map[string]string `json:"facts,omitempty"`
+	Draft           *Draft            `json:"draft,omitempty"`
+	Reviews         []Review          `json:"reviews,omitempty"`
+	Document        *Document         `json:"document,omitempty"`
+	Notifications   []Notification    `json:"notifications,omitempty"`
+	Failure         string            `json:"failure,omitempty"`
+	FieldErrors     []FieldError      `json:"field_errors,omitempty"`
+}
+
+// The custom search attributes Dossier keeps on every case, so that inboxes
+// and lists are visibility queries.
+var (
+	SearchStage     = temporal.NewSearchAttributeKeyKeyword("CaseStage")
+	SearchTemplate  = temporal.NewSearchAttributeKeyKeyword("CaseTemplate")
+	SearchSubmitter = temporal.NewSearchAttributeKeyKeyword("CaseSubmitter")
+)
+
+// SearchAttributeNames lists the names of the custom search attributes, all
+// of type Keyword, for registration on the namespace.
+var SearchAttributeNames = []string{
+	SearchStage.GetName(), SearchTemplate.GetName(), SearchSubmitter.GetName(),
+}
+
+// The activity names the case workflow schedules; activities.Activities has
+// one method of each name.
+const (
+	ActivityPrefill = "Prefill"
+	ActivityDraft   = "Draft"
+	ActivityRender  = "Render"
+	ActivityNotify  = "Notify"
+	ActivityPublish = "PublishEvent"
+)
+
+// Reference is the short, human-readable reference of a case printed on its
+// letters: "DOS-" and the first eight hex digits of its id.
+func Reference(caseID string) string {
+	ref := strings.ToUpper(strings.ReplaceAll(caseID, "-", ""))
+	if len(ref) > 8 {
+		ref = ref[:8]
+	}
+	return "DOS-" + ref
+}
