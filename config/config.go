@@ -1,0 +1,130 @@
+// Package config holds Dossier's typed configuration: the administration
+// printed on letters and the accounts allowed to use the API.
+//
+// `dossier dev` reads the embedded dev.yaml. The production roles read the
+// administration from DOSSIER_CONFIG (a YAML file of the same shape, default:
+// the dev administration) and hashed accounts from DOSSIER_ACCOUNTS_FILE.
+// Connection settings are flags with environment overrides, documented in
+// `dossier --help`: DOSSIER_TEMPORAL_ADDRESS, DOSSIER_NATS_URL,
+// DOSSIER_HTTP_ADDR, DOSSIER_DATA.
+package config
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed dev.yaml
+var devYAML []byte
+
+// Administration is the issuing administration, printed on every letter.
+type Administration struct {
+	Name    string   `yaml:"name"`
+	Service string   `yaml:"service"`
+	Address []string `yaml:"address"`
+	Contact string   `yaml:"contact"`
+	Place   string   `yaml:"place"`
+}
+
+// Account is a person or system allowed to call the API.
+type Account struct {
+	ID    string   `yaml:"id"`
+	Name  string   `yaml:"name"`
+	Title string   `yaml:"title"`
+	Roles []string `yaml:"roles"`
+	// Token is a plain bearer token; accepted in dev.yaml only.
+	Token string `yaml:"token"`
+	// TokenSHA256 is the hex SHA-256 of the bearer token.
+	TokenSHA256 string `yaml:"token_sha256"`
+}
+
+// File is the shape of dev.yaml and of DOSSIER_CONFIG files.
+type File struct {
+	Administration Administration `yaml:"administration"`
+	Accounts       []Account      `yaml:"accounts"`
+}
+
+// Dev returns the embedded configuration of `dossier dev`, demo accounts included.
+func Dev() File {
+	var f File
+	if err := yaml.Unmarshal(devYAML, &f); err != nil {
+		panic(fmt.Sprintf("config: embedded dev.yaml: %v", err))
+	}
+	for i := range f.Accounts {
+		f.Accounts[i].TokenSHA256 = HashToken(f.Accounts[i].Token)
+	}
+	return f
+}
+
+// HashToken returns the hex SHA-256 of a bearer token.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// ErrNoAccounts is returned when a production role has no account to accept.
+var ErrNoAccounts = errors.New("config: no accounts configured (set DOSSIER_ACCOUNTS_FILE)")
+
+// LoadAccounts reads a YAML list of accounts with hashed tokens. Plain
+// tokens are refused: a production file must never hold them.
+func LoadAccounts(path string) ([]Account, error) {
+	if path == "" {
+		return nil, ErrNoAccounts
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: accounts: %w", err)
+	}
+	var accounts []Account
+	if err := yaml.Unmarshal(raw, &accounts); err != nil {
+		return nil, fmt.Errorf("config: accounts %s: %w", path, err)
+	}
+	for _, a := range accounts {
+		if err := checkAccount(a); err != nil {
+			return nil, fmt.Errorf("config: accounts %s: %w", path, err)
+		}
+	}
+	if len(accounts) == 0 {
+		return nil, ErrNoAccounts
+	}
+	return accounts, nil
+}
+
+func checkAccount(a Account) error {
+	switch {
+	case a.ID == "" || len(a.Roles) == 0:
+		return fmt.Errorf("account %q: id and roles are required", a.ID)
+	case a.Token != "":
+		return fmt.Errorf("account %q: plain tokens are refused, give token_sha256", a.ID)
+	case len(a.TokenSHA256) != 64 || strings.Trim(strings.ToLower(a.TokenSHA256), "0123456789abcdef") != "":
+		return fmt.Errorf("account %q: token_sha256 must be 64 hex digits", a.ID)
+	}
+	return nil
+}
+
+// LoadAdministration reads the administration block of a YAML config file,
+// or returns the dev administration when path is empty.
+func LoadAdministration(path string) (Administration, error) {
+	if path == "" {
+		return Dev().Administration, nil
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return Administration{}, fmt.Errorf("config: %w", err)
+	}
+	var f File
+	if err := yaml.Unmarshal(raw, &f); err != nil {
+		return Administration{}, fmt.Errorf("config: %s: %w", path, err)
+	}
+	if f.Administration.Name == "" {
+		return Administration{}, fmt.Errorf("config: %s: administration.name is required", path)
+	}
+	return f.Administration, nil
+}
