@@ -1,0 +1,49 @@
+// Package activities implements the stages of a case that touch the world:
+// validating and completing the submission, drafting, rendering and storing
+// the letter, notifying the citizen and publishing stage events.
+//
+// Every activity is idempotent: running it twice leaves one letter, one
+// stored object, one event and one email.
+package activities
+
+import (
+	"context"
+
+	"github.com/dossier/dossier/config"
+	"github.com/dossier/dossier/internal/intake"
+	"github.com/dossier/dossier/internal/pdf"
+	"github.com/dossier/dossier/templates"
+)
+
+// Publisher publishes a message once per msgID (deduplicated by the bus).
+type Publisher interface {
+	Publish(ctx context.Context, subject, msgID string, data []byte) error
+}
+
+// DocumentStore keeps rendered letters by name.
+type DocumentStore interface {
+	Put(ctx context.Context, name string, data []byte) error
+	Get(ctx context.Context, name string) ([]byte, error)
+}
+
+// Mailer delivers an email at most once per Message-ID.
+type Mailer interface {
+	Deliver(ctx context.Context, e Email) (location string, err error)
+}
+
+// Renderer turns a letter into PDF bytes, the same bytes for the same letter.
+type Renderer interface {
+	Render(l pdf.Letter) ([]byte, error)
+}
+
+// Activities holds the clients the stage activities use. Build it once per
+// worker and register it; the workflow calls its methods by name.
+type Activities struct {
+	Catalog        *templates.Catalog
+	Validator      *intake.Validator
+	Administration config.Administration
+	Renderer       Renderer
+	Documents      DocumentStore
+	Events         Publisher
+	Mail           Mailer
+}

@@ -1,0 +1,75 @@
+package activities
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dossier/dossier/internal/contract"
+)
+
+// Email is one message to a citizen, with the letter attached.
+type Email struct {
+	// MessageID derives from the case and letter version, so a retried
+	// delivery is recognised as the same message.
+	MessageID      string
+	FromName       string
+	To             string
+	ToName         string
+	Subject        string
+	Text           string
+	AttachmentName string
+	Attachment     []byte
+}
+
+// Notify sends the citizen their letter. It reads the stored PDF back and
+// refuses to send one whose hash differs from the approved document's.
+func (a *Activities) Notify(ctx context.Context, in contract.NotifyInput) (contract.Notification, error) {
+	raw, err := a.Documents.Get(ctx, in.Document.Object)
+	if err != nil {
+		return contract.Notification{}, fmt.Errorf("notify %s: %w", in.Case.CaseID, err)
+	}
+	if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:]) != in.Document.SHA256 {
+		return contract.Notification{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("stored letter %s does not match its hash %s", in.Document.Object, in.Document.SHA256), "DocumentAltered", nil)
+	}
+	email := a.email(in, raw)
+	location, err := a.Mail.Deliver(ctx, email)
+	if err != nil {
+		return contract.Notification{}, fmt.Errorf("notify %s: %w", in.Case.CaseID, err)
+	}
+	return contract.Notification{Channel: "email", MessageID: email.MessageID, Location: location}, nil
+}
+
+func (a *Activities) email(in contract.NotifyInput, letter []byte) Email {
+	app := in.Case.Submission.Applicant
+	ref := contract.Reference(in.Case.CaseID)
+	text := fmt.Sprintf("Madame, Monsieur,\n\nVous trouverez ci-joint le courrier de %s relatif à votre demande (référence %s) : %s.\n\nPour toute question, contactez le service : %s.\n\nCe message est envoyé automatiquement ; merci de ne pas y répondre.\n",
+		a.Administration.Name, ref, in.Draft.Subject, a.Administration.Contact)
+	return Email{
+		MessageID:      fmt.Sprintf("%s.letter-v%d@dossier", in.Case.CaseID, in.Draft.Version),
+		FromName:       a.Administration.Name,
+		To:             app.Email,
+		ToName:         app.Name,
+		Subject:        fmt.Sprintf("[%s] %s", ref, in.Draft.Subject),
+		Text:           text,
+		AttachmentName: ref + ".pdf",
+		Attachment:     letter,
+	}
+}
+
+// PublishEvent publishes a stage event on dossier.events.<type>, with a
+// message id built from the case, the event and the draft version, so that a
+// retried publish is dropped by the bus as a duplicate.
+func (a *Activities) PublishEvent(ctx context.Context, e contract.Event) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "BadEvent", err)
+	}
+	msgID := fmt.Sprintf("%s.%s.%d", e.CaseID, e.Type, e.Version)
+	return a.Events.Publish(ctx, "dossier.events."+e.Type, msgID, data)
+}

@@ -1,0 +1,96 @@
+// Package bus connects Dossier to NATS: the JetStream streams of the
+// integrators' contract (intake, events, dead letters) and the object store
+// that keeps rendered letters.
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Subjects and streams of the integrators' contract.
+const (
+	SubjectSubmit     = "dossier.cases.submit"
+	SubjectEvents     = "dossier.events.>"
+	SubjectDeadLetter = "dossier.dlq.intake"
+	StreamIntake      = "DOSSIER_INTAKE"
+	StreamEvents      = "DOSSIER_EVENTS"
+	StreamDeadLetter  = "DOSSIER_DLQ"
+	DocumentsBucket   = "dossier-documents"
+)
+
+// Bus is a NATS connection with JetStream.
+type Bus struct {
+	Conn *nats.Conn
+	JS   jetstream.JetStream
+}
+
+// Dial connects to the NATS server at url and opens JetStream. The
+// connection reconnects forever: a NATS restart never takes Dossier down.
+func Dial(url, name string) (*Bus, error) {
+	nc, err := nats.Connect(url, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second))
+	if err != nil {
+		return nil, fmt.Errorf("bus: connect %s: %w", url, err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("bus: jetstream: %w", err)
+	}
+	return &Bus{Conn: nc, JS: js}, nil
+}
+
+// Close drains and closes the connection.
+func (b *Bus) Close() {
+	if err := b.Conn.Drain(); err != nil {
+		b.Conn.Close()
+	}
+}
+
+// Ensure creates or updates the streams and the documents bucket. It is
+// safe to call at every start, from every role.
+func (b *Bus) Ensure(ctx context.Context) error {
+	streams := []jetstream.StreamConfig{
+		{Name: StreamIntake, Subjects: []string{SubjectSubmit}, Storage: jetstream.FileStorage,
+			Duplicates: 24 * time.Hour, MaxAge: 30 * 24 * time.Hour},
+		{Name: StreamEvents, Subjects: []string{SubjectEvents}, Storage: jetstream.FileStorage,
+			Duplicates: 24 * time.Hour, MaxAge: 90 * 24 * time.Hour},
+		{Name: StreamDeadLetter, Subjects: []string{"dossier.dlq.>"}, Storage: jetstream.FileStorage},
+	}
+	for _, cfg := range streams {
+		if _, err := b.JS.CreateOrUpdateStream(ctx, cfg); err != nil {
+			return fmt.Errorf("bus: stream %s: %w", cfg.Name, err)
+		}
+	}
+	_, err := b.JS.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
+		Bucket: DocumentsBucket, Description: "Rendered letters, by case", Storage: jetstream.FileStorage,
+	})
+	if err != nil {
+		return fmt.Errorf("bus: bucket %s: %w", DocumentsBucket, err)
+	}
+	return nil
+}
+
+// Publish publishes data on subject through JetStream with msgID as
+// Nats-Msg-Id, so that a republish within the stream's window is dropped.
+func (b *Bus) Publish(ctx context.Context, subject, msgID string, data []byte) error {
+	_, err := b.JS.Publish(ctx, subject, data, jetstream.WithMsgID(msgID))
+	if err != nil {
+		return fmt.Errorf("bus: publish %s: %w", subject, err)
+	}
+	return nil
+}
+
+// Ready reports whether the connection is up and JetStream answers.
+func (b *Bus) Ready(ctx context.Context) error {
+	if !b.Conn.IsConnected() {
+		return errors.New("bus: not connected")
+	}
+	_, err := b.JS.AccountInfo(ctx)
+	return err
+}

@@ -1,0 +1,219 @@
+// Package workflows holds CaseWorkflow, the durable process that takes one
+// citizen's case from submission to a sent letter. It is deterministic: no
+// I/O, no clock, no randomness; everything outside happens in activities.
+package workflows
+
+import (
+	"errors"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/dossier/dossier/internal/contract"
+)
+
+// CaseWorkflow runs the five stages of a case: prefill, draft, approval
+// (looping back to draft when a reviewer asks for changes), render and
+// notify. It returns the final state; a case whose submission is invalid or
+// whose stage fails for good ends with an error and the stage "failed".
+func CaseWorkflow(ctx workflow.Context, in contract.CaseInput) (contract.CaseState, error) {
+	c := newCaseRun(in)
+	if err := c.setup(ctx); err != nil {
+		return c.state, err
+	}
+	err := c.run(ctx)
+	if err != nil {
+		return c.state, c.fail(ctx, err)
+	}
+	return c.state, nil
+}
+
+// caseRun is the state of one case while its workflow runs.
+type caseRun struct {
+	in      contract.CaseInput
+	state   contract.CaseState
+	prefill contract.PrefillResult
+	// pending is an accepted review the main loop has not acted on yet.
+	pending *contract.Review
+}
+
+func newCaseRun(in contract.CaseInput) *caseRun {
+	return &caseRun{in: in, state: contract.CaseState{
+		ID:          in.CaseID,
+		Template:    in.Submission.Template,
+		Language:    in.Submission.Language,
+		Stage:       contract.StagePrefilling,
+		SubmittedBy: in.SubmittedBy,
+		SubmittedAt: in.SubmittedAt,
+		Applicant:   in.Submission.Applicant,
+	}}
+}
+
+func (c *caseRun) setup(ctx workflow.Context) error {
+	err := workflow.SetQueryHandler(ctx, contract.QueryState, func() (contract.CaseState, error) {
+		return c.state, nil
+	})
+	if err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateReview, c.handleReview,
+		workflow.UpdateHandlerOptions{Validator: c.validateReview})
+}
+
+// run is the lifecycle, stage by stage.
+func (c *caseRun) run(ctx workflow.Context) error {
+	c.publish(ctx, contract.EventSubmitted, contract.Event{Actor: c.in.SubmittedBy.ID})
+	if err := c.prefillStage(ctx); err != nil {
+		return err
+	}
+	comment := ""
+	for {
+		if err := c.draftStage(ctx, comment); err != nil {
+			return err
+		}
+		review := c.awaitReview(ctx)
+		switch review.Decision {
+		case contract.DecisionRequestChanges:
+			c.publish(ctx, contract.EventChangesRequested, contract.Event{Actor: review.Reviewer.ID, Reason: review.Comment})
+			comment = review.Comment
+		case contract.DecisionReject:
+			c.reject(ctx, review)
+			return nil
+		default:
+			return c.deliver(ctx, review)
+		}
+	}
+}
+
+func (c *caseRun) prefillStage(ctx workflow.Context) error {
+	ctx = withActivityOptions(ctx)
+	return workflow.ExecuteActivity(ctx, contract.ActivityPrefill, c.in).Get(ctx, &c.prefill)
+}
+
+func (c *caseRun) draftStage(ctx workflow.Context, comment string) error {
+	c.enter(ctx, contract.StageDrafting)
+	version := 1
+	if c.state.Draft != nil {
+		version = c.state.Draft.Version + 1
+	}
+	in := contract.DraftInput{Case: c.in, Prefill: c.prefill, Version: version, Comment: comment}
+	var draft contract.Draft
+	actx := withActivityOptions(ctx)
+	if err := workflow.ExecuteActivity(actx, contract.ActivityDraft, in).Get(actx, &draft); err != nil {
+		return err
+	}
+	c.state.TemplateVersion = draft.TemplateVersion
+	c.state.Facts = c.prefill.Facts
+	c.state.Draft = &draft
+	c.publish(ctx, contract.EventDrafted, contract.Event{Version: draft.Version})
+	c.enter(ctx, contract.StageAwaitingApproval)
+	return nil
+}
+
+// awaitReview blocks until the review Update has accepted a decision.
+func (c *caseRun) awaitReview(ctx workflow.Context) contract.Review {
+	_ = workflow.Await(ctx, func() bool { return c.pending != nil })
+	review := *c.pending
+	c.pending = nil
+	c.state.Reviews = append(c.state.Reviews, review)
+	return review
+}
+
+func (c *caseRun) reject(ctx workflow.Context, review contract.Review) {
+	c.enter(ctx, contract.StageRejected)
+	c.publish(ctx, contract.EventRejected, contract.Event{Actor: review.Reviewer.ID, Reason: review.Comment, Version: review.Version})
+}
+
+// deliver renders the approved letter, stores it, and notifies the citizen.
+func (c *caseRun) deliver(ctx workflow.Context, review contract.Review) error {
+	draft := c.approvedDraft(review)
+	c.publish(ctx, contract.EventApproved, contract.Event{Actor: review.Reviewer.ID, Version: draft.Version})
+	c.enter(ctx, contract.StageRendering)
+	actx := withActivityOptions(ctx)
+	render := contract.RenderInput{Case: c.in, Draft: draft, Approver: review.Reviewer, ApprovedAt: review.At}
+	var doc contract.Document
+	if err := workflow.ExecuteActivity(actx, contract.ActivityRender, render).Get(actx, &doc); err != nil {
+		return err
+	}
+	c.state.Document = &doc
+	c.publish(ctx, contract.EventRendered, contract.Event{Version: draft.Version, SHA256: doc.SHA256})
+	c.enter(ctx, contract.StageNotifying)
+	var note contract.Notification
+	notify := contract.NotifyInput{Case: c.in, Draft: draft, Document: doc}
+	if err := workflow.ExecuteActivity(actx, contract.ActivityNotify, notify).Get(actx, &note); err != nil {
+		return err
+	}
+	c.state.Notifications = append(c.state.Notifications, note)
+	c.publish(ctx, contract.EventNotified, contract.Event{Reason: note.Channel})
+	c.enter(ctx, contract.StageCompleted)
+	c.publish(ctx, contract.EventCompleted, contract.Event{Version: draft.Version, SHA256: doc.SHA256})
+	return nil
+}
+
+// approvedDraft is the reviewed draft, or a new version carrying the
+// reviewer's edits when they changed the text before approving.
+func (c *caseRun) approvedDraft(review contract.Review) contract.Draft {
+	draft := *c.state.Draft
+	if review.Body == "" || review.Body == draft.Body {
+		return draft
+	}
+	draft.Version++
+	draft.Body = review.Body
+	draft.EditedBy = review.Reviewer.ID
+	c.state.Draft = &draft
+	return draft
+}
+
+// fail records why the case failed, announces it, and returns err for the
+// workflow to end with.
+func (c *caseRun) fail(ctx workflow.Context, err error) error {
+	c.state.Failure = err.Error()
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		c.state.Failure = appErr.Message()
+		if appErr.HasDetails() {
+			_ = appErr.Details(&c.state.FieldErrors)
+		}
+	}
+	c.enter(ctx, contract.StageFailed)
+	c.publish(ctx, contract.EventFailed, contract.Event{Reason: c.state.Failure, Errors: c.state.FieldErrors})
+	return temporal.NewNonRetryableApplicationError(c.state.Failure, "CaseFailed", err)
+}
+
+// enter moves the case to stage and keeps its search attributes in step.
+func (c *caseRun) enter(ctx workflow.Context, stage contract.Stage) {
+	c.state.Stage = stage
+	err := workflow.UpsertTypedSearchAttributes(ctx, contract.SearchStage.ValueSet(string(stage)))
+	if err != nil {
+		workflow.GetLogger(ctx).Error("upsert stage search attribute", "stage", stage, "error", err)
+	}
+}
+
+// publish announces a stage transition on dossier.events.<type>. Publishing
+// retries for an hour; an event that still cannot go out is logged, and the
+// case goes on: the history keeps the transition either way.
+func (c *caseRun) publish(ctx workflow.Context, typ string, e contract.Event) {
+	e.Type, e.CaseID, e.Template, e.Stage = typ, c.in.CaseID, c.in.Submission.Template, c.state.Stage
+	e.Time = workflow.Now(ctx)
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    10 * time.Second,
+		ScheduleToCloseTimeout: time.Hour,
+		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+	})
+	if err := workflow.ExecuteActivity(ctx, contract.ActivityPublish, e).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Error("publish event", "event", typ, "error", err)
+	}
+}
+
+func withActivityOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			MaximumInterval:        time.Minute,
+			MaximumAttempts:        10,
+			NonRetryableErrorTypes: []string{contract.ErrTypeInvalidSubmission},
+		},
+	})
+}
