@@ -1,0 +1,100 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/dossier/dossier/internal/cases"
+	"github.com/dossier/dossier/internal/contract"
+)
+
+// maxKey bounds an Idempotency-Key header.
+const maxKey = 200
+
+func (s *Server) submit(w http.ResponseWriter, r *http.Request, actor contract.Actor) {
+	if !actor.HasRole(contract.RoleIntegrator, contract.RoleCaseworker, contract.RoleSupervisor) {
+		s.fail(w, r, &cases.Error{Kind: cases.KindForbidden, Message: actor.ID + " may not submit cases"})
+		return
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > maxKey {
+		s.fail(w, r, &cases.Error{Kind: cases.KindInvalid, Message: "Idempotency-Key is longer than 200 characters"})
+		return
+	}
+	var body contract.Submission
+	if err := decode(w, r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, _, err := s.Cases.Submit(r.Context(), cases.Submission{Body: body, By: actor, Channel: "http", Key: key, Validate: true})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// A repeated key answers exactly as the first request did.
+	w.Header().Set("Location", "/api/v1/cases/"+id)
+	writeJSON(w, http.StatusCreated, map[string]string{"id": id, "reference": contract.Reference(id)})
+}
+
+func (s *Server) list(w http.ResponseWriter, r *http.Request, actor contract.Actor) {
+	list, err := s.Cases.List(r.Context(), actor, r.URL.Query().Get("stage"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if list == nil {
+		list = []cases.Summary{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"cases": list})
+}
+
+// caseView is a case as the API shows it.
+type caseView struct {
+	contract.CaseState
+	Reference string `json:"reference"`
+}
+
+func (s *Server) get(w http.ResponseWriter, r *http.Request, actor contract.Actor) {
+	st, err := s.Cases.Get(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, caseView{CaseState: st, Reference: contract.Reference(st.ID)})
+}
+
+// reviewRequest is the body of a review; the reviewer comes from the token.
+type reviewRequest struct {
+	Decision contract.Decision `json:"decision"`
+	Version  int               `json:"version"`
+	Comment  string            `json:"comment"`
+	Body     string            `json:"body"`
+}
+
+func (s *Server) review(w http.ResponseWriter, r *http.Request, actor contract.Actor) {
+	var req reviewRequest
+	if err := decode(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.Cases.Review(r.Context(), actor, r.PathValue("id"), contract.ReviewInput{
+		Decision: req.Decision, Version: req.Version, Comment: req.Comment, Body: req.Body,
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) document(w http.ResponseWriter, r *http.Request, actor contract.Actor) {
+	raw, st, err := s.Cases.Document(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="`+contract.Reference(st.ID)+`.pdf"`)
+	w.Header().Set("X-Content-SHA256", st.Document.SHA256)
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write(raw)
+}

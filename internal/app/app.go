@@ -1,0 +1,130 @@
+// Package app wires Dossier's roles (worker, API, bridge) from their
+// clients. `dossier dev` runs all three over the embedded servers; the
+// production subcommands run one each against external Temporal and NATS.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/dossier/dossier/activities"
+	"github.com/dossier/dossier/config"
+	"github.com/dossier/dossier/internal/api"
+	"github.com/dossier/dossier/internal/bridge"
+	"github.com/dossier/dossier/internal/bus"
+	"github.com/dossier/dossier/internal/cases"
+	"github.com/dossier/dossier/internal/contract"
+	"github.com/dossier/dossier/internal/engine"
+	"github.com/dossier/dossier/internal/intake"
+	"github.com/dossier/dossier/internal/mail"
+	"github.com/dossier/dossier/internal/pdf"
+	"github.com/dossier/dossier/templates"
+	"github.com/dossier/dossier/workflows"
+)
+
+// Deps are the clients and settings the roles share.
+type Deps struct {
+	Temporal       client.Client
+	Bus            *bus.Bus
+	Logger         *slog.Logger
+	Catalog        *templates.Catalog
+	Administration config.Administration
+}
+
+// NewDeps loads the template catalogue and bundles the clients.
+func NewDeps(c client.Client, b *bus.Bus, admin config.Administration, logger *slog.Logger) (Deps, error) {
+	catalog, err := templates.Load()
+	if err != nil {
+		return Deps{}, err
+	}
+	return Deps{Temporal: c, Bus: b, Logger: logger, Catalog: catalog, Administration: admin}, nil
+}
+
+// Cases returns the case service over the deps' clients.
+func (d Deps) Cases() *cases.Service {
+	return &cases.Service{Temporal: d.Temporal, Validator: intake.NewValidator(d.Catalog), Documents: d.Bus.Documents()}
+}
+
+// NewWorker returns a worker for the case task queue with the workflow and
+// every activity registered. Emails go to outboxDir.
+func NewWorker(d Deps, outboxDir string) (worker.Worker, error) {
+	renderer, err := pdf.NewRenderer()
+	if err != nil {
+		return nil, err
+	}
+	w := worker.New(d.Temporal, contract.TaskQueue, worker.Options{})
+	w.RegisterWorkflowWithOptions(workflows.CaseWorkflow, workflow.RegisterOptions{Name: contract.WorkflowName})
+	w.RegisterActivityWithOptions(&activities.Activities{
+		Catalog:        d.Catalog,
+		Validator:      intake.NewValidator(d.Catalog),
+		Administration: d.Administration,
+		Renderer:       renderer,
+		Documents:      d.Bus.Documents(),
+		Events:         d.Bus,
+		Mail:           &mail.Outbox{Dir: outboxDir, From: "no-reply@dossier.invalid"},
+	}, activity.RegisterOptions{})
+	return w, nil
+}
+
+// NewBridge returns the NATS intake bridge.
+func NewBridge(d Deps) *bridge.Bridge {
+	return &bridge.Bridge{Bus: d.Bus, Cases: d.Cases(), Logger: d.Logger}
+}
+
+// NewAPI returns the HTTP API accepting accounts, with readiness checks on
+// Temporal, NATS and the presence of a worker.
+func NewAPI(d Deps, accounts []config.Account) *api.Server {
+	return &api.Server{
+		Cases:    d.Cases(),
+		Accounts: api.NewAccounts(accounts),
+		Logger:   d.Logger,
+		Checks: []api.Check{
+			{Name: "temporal", Run: func(ctx context.Context) error {
+				_, err := d.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
+				return err
+			}},
+			{Name: "nats", Run: d.Bus.Ready},
+			{Name: "worker", Run: func(ctx context.Context) error { return engine.WorkerReady(ctx, d.Temporal) }},
+		},
+	}
+}
+
+// HTTPServer serves handler on a listener bound now, so that a port of 0
+// is resolved before the server is announced.
+type HTTPServer struct {
+	srv *http.Server
+	ln  net.Listener
+}
+
+// ListenHTTP binds addr for handler.
+func ListenHTTP(addr string, handler http.Handler) (*HTTPServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute}
+	return &HTTPServer{srv: srv, ln: ln}, nil
+}
+
+// Addr is the bound address.
+func (h *HTTPServer) Addr() string { return h.ln.Addr().String() }
+
+// Serve serves until Shutdown; it returns nil after a clean shutdown.
+func (h *HTTPServer) Serve() error {
+	if err := h.srv.Serve(h.ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Shutdown stops accepting requests and waits for those in flight.
+func (h *HTTPServer) Shutdown(ctx context.Context) error { return h.srv.Shutdown(ctx) }

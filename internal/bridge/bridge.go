@@ -1,0 +1,120 @@
+// Package bridge turns submissions published on NATS into cases. It reads
+// the intake stream through a durable consumer and acknowledges a message
+// only once its workflow has started (or was found already started), so a
+// crash between the two replays the message instead of losing it.
+package bridge
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/dossier/dossier/internal/bus"
+	"github.com/dossier/dossier/internal/cases"
+	"github.com/dossier/dossier/internal/contract"
+)
+
+// Consumer is the durable consumer name of the intake stream.
+const Consumer = "dossier-bridge"
+
+// Submitter is the actor recorded on cases that arrive over NATS.
+var Submitter = contract.Actor{ID: "nats-intake", Name: "NATS intake", Roles: []string{contract.RoleIntegrator}}
+
+// Bridge consumes dossier.cases.submit.
+type Bridge struct {
+	Bus    *bus.Bus
+	Cases  *cases.Service
+	Logger *slog.Logger
+	cc     jetstream.ConsumeContext
+}
+
+// Start begins consuming; Stop ends it.
+func (b *Bridge) Start(ctx context.Context) error {
+	cons, err := b.Bus.JS.CreateOrUpdateConsumer(ctx, bus.StreamIntake, jetstream.ConsumerConfig{
+		Durable:       Consumer,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       30 * time.Second,
+		MaxDeliver:    10,
+		BackOff:       []time.Duration{time.Second, 5 * time.Second, 30 * time.Second},
+		FilterSubject: bus.SubjectSubmit,
+	})
+	if err != nil {
+		return fmt.Errorf("bridge: consumer: %w", err)
+	}
+	b.cc, err = cons.Consume(b.handle)
+	if err != nil {
+		return fmt.Errorf("bridge: consume: %w", err)
+	}
+	return nil
+}
+
+// Stop stops consuming; messages in flight are redelivered later.
+func (b *Bridge) Stop() {
+	if b.cc != nil {
+		b.cc.Stop()
+	}
+}
+
+func (b *Bridge) handle(msg jetstream.Msg) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var sub contract.Submission
+	dec := json.NewDecoder(bytes.NewReader(msg.Data()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&sub); err != nil {
+		b.deadLetter(ctx, msg, "invalid JSON: "+err.Error())
+		return
+	}
+	id, created, err := b.Cases.Submit(ctx, cases.Submission{Body: sub, By: Submitter, Channel: "nats", Key: idempotencyKey(msg)})
+	if err != nil && cases.KindOf(err) != cases.KindInternal {
+		b.deadLetter(ctx, msg, err.Error())
+		return
+	}
+	if err != nil {
+		b.Logger.Warn("intake: start case failed, will retry", "error", err)
+		_ = msg.NakWithDelay(5 * time.Second)
+		return
+	}
+	b.Logger.Info("intake: case", "id", id, "created", created)
+	_ = msg.Ack()
+}
+
+// idempotencyKey is the message's Nats-Msg-Id, or its stream sequence when
+// it has none, so that a redelivery never opens a second case.
+func idempotencyKey(msg jetstream.Msg) string {
+	if id := msg.Headers().Get(jetstream.MsgIDHeader); id != "" {
+		return id
+	}
+	meta, err := msg.Metadata()
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("seq:%d", meta.Sequence.Stream)
+}
+
+// deadLetter moves a message that can never become a case to
+// dossier.dlq.intake, with its headers and the reason, so nothing queues
+// behind it.
+func (b *Bridge) deadLetter(ctx context.Context, msg jetstream.Msg, reason string) {
+	out := nats.NewMsg(bus.SubjectDeadLetter)
+	out.Data = msg.Data()
+	for k, v := range msg.Headers() {
+		out.Header[k] = v
+	}
+	out.Header.Del(jetstream.MsgIDHeader)
+	out.Header.Set("Dossier-Reason", reason)
+	out.Header.Set("Dossier-Original-Subject", msg.Subject())
+	if _, err := b.Bus.JS.PublishMsg(ctx, out); err != nil {
+		b.Logger.Error("intake: dead letter failed, will retry", "error", err)
+		_ = msg.NakWithDelay(5 * time.Second)
+		return
+	}
+	b.Logger.Warn("intake: dead-lettered a submission", "reason", reason)
+	_ = msg.Term()
+}

@@ -1,0 +1,77 @@
+package cases
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dossier/dossier/internal/contract"
+)
+
+// Review sends the reviewer's decision to case id through the review
+// Update and waits for the workflow to accept or refuse it. The reviewer
+// is the authenticated actor, never a value from the request body.
+func (s *Service) Review(ctx context.Context, actor contract.Actor, id string, in contract.ReviewInput) (contract.ReviewResult, error) {
+	if _, err := s.Get(ctx, actor, id); err != nil {
+		return contract.ReviewResult{}, err
+	}
+	if !actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor) {
+		return contract.ReviewResult{}, errorf(KindForbidden, "%s may not review cases: a caseworker or supervisor role is required", actor.ID)
+	}
+	in.Reviewer = actor
+	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   id,
+		UpdateName:   contract.UpdateReview,
+		Args:         []any{in},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return contract.ReviewResult{}, reviewError(err, id)
+	}
+	var res contract.ReviewResult
+	if err := handle.Get(ctx, &res); err != nil {
+		return contract.ReviewResult{}, reviewError(err, id)
+	}
+	return res, nil
+}
+
+// reviewError maps a refusal from the workflow's validator to a kind.
+func reviewError(err error, id string) error {
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) {
+		return wrapTemporal(err, "review case", id)
+	}
+	kind := map[string]Kind{
+		contract.ErrTypeStaleVersion:  KindConflict,
+		contract.ErrTypeNotReviewable: KindConflict,
+		contract.ErrTypeForbidden:     KindForbidden,
+		contract.ErrTypeInvalidReview: KindInvalid,
+	}[appErr.Type()]
+	if kind == "" {
+		return &Error{Kind: KindInternal, Message: "review case " + id, Err: err}
+	}
+	return &Error{Kind: kind, Message: appErr.Message()}
+}
+
+// Document returns the letter of case id, checked against the hash its
+// history recorded.
+func (s *Service) Document(ctx context.Context, actor contract.Actor, id string) ([]byte, contract.CaseState, error) {
+	st, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, st, err
+	}
+	if st.Document == nil {
+		return nil, st, errorf(KindNotFound, "case %s has no letter yet (stage %s)", id, st.Stage)
+	}
+	raw, err := s.Documents.Get(ctx, st.Document.Object)
+	if err != nil {
+		return nil, st, &Error{Kind: KindInternal, Message: "read letter of " + id, Err: err}
+	}
+	if got := sha256Hex(raw); got != st.Document.SHA256 {
+		return nil, st, &Error{Kind: KindInternal, Message: fmt.Sprintf("letter of %s does not match its recorded hash", id)}
+	}
+	return raw, st, nil
+}

@@ -1,0 +1,128 @@
+// Package cases is what every entry point (HTTP API, NATS bridge, demo
+// data) does to a case: submit it, read it, list cases, review a draft and
+// fetch its letter. It talks to Temporal and the document store, and
+// returns errors with a kind.
+package cases
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dossier/dossier/internal/contract"
+	"github.com/dossier/dossier/internal/intake"
+)
+
+// DocumentReader reads stored letters.
+type DocumentReader interface {
+	Get(ctx context.Context, name string) ([]byte, error)
+}
+
+// Service operates on cases.
+type Service struct {
+	Temporal  client.Client
+	Validator *intake.Validator
+	Documents DocumentReader
+	// Now is the clock used to date submissions; time.Now when nil.
+	Now func() time.Time
+}
+
+// memoFingerprint is the memo key holding the submission's fingerprint.
+const memoFingerprint = "submission_sha256"
+
+// Submission is one request to open a case.
+type Submission struct {
+	Body    contract.Submission
+	By      contract.Actor
+	Channel string // "http", "nats" or "demo"
+	// Key is the idempotency key; the same key from the same submitter
+	// always names the same case.
+	Key string
+	// Validate refuses an invalid submission before any workflow starts.
+	// The NATS bridge leaves it off: the case then fails in prefill with
+	// the field errors, where the integrator's events report them.
+	Validate bool
+}
+
+// Submit starts the case workflow and returns the case id. A repeated key
+// returns the existing case (created is false); the same key with a
+// different submission is a conflict.
+func (s *Service) Submit(ctx context.Context, sub Submission) (id string, created bool, err error) {
+	if sub.Validate {
+		if err := s.Validator.Validate(sub.Body); err != nil {
+			var invalid *intake.InvalidError
+			if errors.As(err, &invalid) {
+				return "", false, &Error{Kind: KindInvalid, Message: "invalid submission", Fields: invalid.Fields}
+			}
+			return "", false, err
+		}
+	}
+	id = intake.CaseID(sub.Channel, sub.By.ID, sub.Key)
+	fingerprint := intake.Fingerprint(sub.Body)
+	in := contract.CaseInput{CaseID: id, Submission: sub.Body, SubmittedBy: sub.By, Channel: sub.Channel, SubmittedAt: s.now()}
+	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                contract.TaskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		// A repeated key must be told apart from a new case.
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		Memo:                                     map[string]any{memoFingerprint: fingerprint},
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			contract.SearchStage.ValueSet(string(contract.StagePrefilling)),
+			contract.SearchTemplate.ValueSet(sub.Body.Template),
+			contract.SearchSubmitter.ValueSet(sub.By.ID),
+		),
+	}, contract.WorkflowName, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return id, false, s.checkSameSubmission(ctx, id, fingerprint)
+	}
+	if err != nil {
+		return "", false, &Error{Kind: KindInternal, Message: "start case", Err: err}
+	}
+	return id, true, nil
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) checkSameSubmission(ctx context.Context, id, fingerprint string) error {
+	desc, err := s.Temporal.DescribeWorkflowExecution(ctx, id, "")
+	if err != nil {
+		return &Error{Kind: KindInternal, Message: "describe case", Err: err}
+	}
+	var stored string
+	field := desc.GetWorkflowExecutionInfo().GetMemo().GetFields()[memoFingerprint]
+	if field != nil {
+		_ = converter.GetDefaultDataConverter().FromPayload(field, &stored)
+	}
+	if stored != "" && stored != fingerprint {
+		return errorf(KindConflict, "idempotency key already used for a different submission (case %s)", id)
+	}
+	return nil
+}
+
+// notFound reports whether err means the case does not exist.
+func notFound(err error) bool {
+	var nf *serviceerror.NotFound
+	return errors.As(err, &nf)
+}
+
+func wrapTemporal(err error, what string, id string) error {
+	if notFound(err) {
+		return errorf(KindNotFound, "no case %s", id)
+	}
+	return &Error{Kind: KindInternal, Message: fmt.Sprintf("%s %s", what, id), Err: err}
+}
