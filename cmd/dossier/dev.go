@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/dossier/dossier/internal/devstack"
+)
+
+type devCmd struct {
+	Data         string `help:"Data directory (Temporal database, JetStream store, outbox)." default:"./data" env:"DOSSIER_DATA"`
+	HTTP         string `help:"Address of the HTTP API." default:"127.0.0.1:8080" env:"DOSSIER_HTTP_ADDR"`
+	TemporalPort int    `help:"Temporal frontend gRPC port (0 picks a free one)." default:"7233"`
+	NATSPort     int    `name:"nats-port" help:"NATS client port (0 picks a free one)." default:"4222"`
+	UIPort       int    `name:"ui-port" help:"Temporal Web UI port (0 picks a free one)." default:"8233"`
+	NoUI         bool   `name:"no-ui" help:"Do not start Temporal's Web UI."`
+	NoDemo       bool   `name:"no-demo" help:"Do not open demo cases on a first start."`
+}
+
+func (c *devCmd) Run(ctx context.Context, logger *slog.Logger) error {
+	app := devstack.New(devstack.Options{
+		DataDir: c.Data, HTTPAddr: c.HTTP, TemporalPort: c.TemporalPort, NATSPort: c.NATSPort,
+		UIPort: c.UIPort, NoUI: c.NoUI, NoDemo: c.NoDemo, Logger: logger,
+	})
+	fmt.Fprintf(os.Stderr, "Starting Dossier in %s …\n", c.Data)
+	err := app.Run(ctx, func(a *devstack.App) { a.PrintReady(os.Stdout) })
+	if err == nil {
+		fmt.Fprintln(os.Stderr, "Dossier stopped cleanly.")
+	}
+	return err
+}

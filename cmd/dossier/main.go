@@ -1,0 +1,45 @@
+// Command dossier runs Dossier: `dossier dev` starts everything in one
+// process on embedded servers; `dossier worker`, `dossier api` and
+// `dossier bridge` are the production roles, connecting to an external
+// Temporal and NATS.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+)
+
+// cli is the command line; each command's Run does config → dial → run.
+type cli struct {
+	LogLevel slog.Level `help:"Log level: debug, info, warn, error." default:"info" env:"DOSSIER_LOG_LEVEL"`
+
+	Dev         devCmd         `cmd:"" help:"Run everything in one process: Temporal, NATS, worker, bridge, API, Web UI, demo data."`
+	Worker      workerCmd      `cmd:"" help:"Run the case worker against an external Temporal and NATS."`
+	API         apiCmd         `cmd:"" name:"api" help:"Run the HTTP API against an external Temporal and NATS."`
+	Bridge      bridgeCmd      `cmd:"" help:"Run the NATS intake bridge against an external Temporal and NATS."`
+	Healthcheck healthcheckCmd `cmd:"" help:"Exit 0 when the given /healthz URL answers 200 (for container healthchecks)."`
+}
+
+func main() {
+	var c cli
+	kctx := kong.Parse(&c,
+		kong.Name("dossier"),
+		kong.Description("Dossier turns a citizen's case file into an approved, signed and sent administrative letter."),
+		kong.UsageOnError(),
+	)
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: c.LogLevel}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	kctx.BindTo(ctx, (*context.Context)(nil))
+	kctx.Bind(logger)
+	if err := kctx.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "dossier:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/dossier/dossier/config"
+	"github.com/dossier/dossier/internal/app"
+)
+
+// connection is how a production role reaches Temporal and NATS.
+type connection struct {
+	Temporal string `help:"Temporal frontend host:port." default:"127.0.0.1:7233" env:"DOSSIER_TEMPORAL_ADDRESS"`
+	NATS     string `name:"nats" help:"NATS server URL." default:"nats://127.0.0.1:4222" env:"DOSSIER_NATS_URL"`
+	Config   string `help:"YAML file with the administration printed on letters." env:"DOSSIER_CONFIG" type:"existingfile"`
+}
+
+func (c connection) connect(ctx context.Context, logger *slog.Logger, role string) (*app.Conn, error) {
+	admin, err := config.LoadAdministration(c.Config)
+	if err != nil {
+		return nil, err
+	}
+	return app.Connect(ctx, app.ConnectOptions{TemporalAddr: c.Temporal, NATSURL: c.NATS, Name: "dossier-" + role, Administration: admin, Logger: logger})
+}
+
+type workerCmd struct {
+	connection
+	Outbox string `help:"Folder where emails to citizens are written." default:"./outbox" env:"DOSSIER_OUTBOX"`
+}
+
+func (c *workerCmd) Run(ctx context.Context, logger *slog.Logger) error {
+	conn, err := c.connect(ctx, logger, "worker")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.RunWorker(ctx, c.Outbox)
+}
+
+type apiCmd struct {
+	connection
+	HTTP     string `help:"Address to serve the API on." default:"127.0.0.1:8080" env:"DOSSIER_HTTP_ADDR"`
+	Accounts string `help:"YAML file of accounts with hashed tokens." env:"DOSSIER_ACCOUNTS_FILE"`
+}
+
+func (c *apiCmd) Run(ctx context.Context, logger *slog.Logger) error {
+	accounts, err := config.LoadAccounts(c.Accounts)
+	if err != nil {
+		return err
+	}
+	conn, err := c.connect(ctx, logger, "api")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.RunAPI(ctx, c.HTTP, accounts)
+}
+
+type bridgeCmd struct {
+	connection
+}
+
+func (c *bridgeCmd) Run(ctx context.Context, logger *slog.Logger) error {
+	conn, err := c.connect(ctx, logger, "bridge")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.RunBridge(ctx)
+}
+
+type healthcheckCmd struct {
+	URL string `arg:"" help:"URL to check, e.g. http://127.0.0.1:8080/healthz."`
+}
+
+func (c *healthcheckCmd) Run(ctx context.Context, _ *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.URL, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s", c.URL, resp.Status)
+	}
+	return nil
+}

@@ -1,0 +1,258 @@
+// Package devstack runs all of Dossier in one process on embedded servers:
+// Temporal (SQLite file), its Web UI, nats-server with JetStream, the
+// worker, the NATS bridge and the HTTP API. `dossier dev` runs it, and the
+// end-to-end tests start exactly the same thing on free ports.
+package devstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	natsserver "github.com/nats-io/nats-server/v2/server"
+	uiserver "github.com/temporalio/ui-server/v2/server"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/server/temporal"
+
+	"github.com/dossier/dossier/config"
+	"github.com/dossier/dossier/internal/app"
+	"github.com/dossier/dossier/internal/bridge"
+	"github.com/dossier/dossier/internal/bus"
+	"github.com/dossier/dossier/internal/engine"
+)
+
+// Options configure the stack. Ports of 0 pick free ones.
+type Options struct {
+	DataDir      string
+	HTTPAddr     string
+	TemporalPort int
+	NATSPort     int
+	UIPort       int
+	NoUI         bool
+	NoDemo       bool
+	Logger       *slog.Logger
+}
+
+// App is the running stack.
+type App struct {
+	opts     Options
+	lock     *os.File
+	nats     *natsserver.Server
+	temporal temporal.Server
+	ui       *uiserver.Server
+	client   client.Client
+	bus      *bus.Bus
+	worker   worker.Worker
+	bridge   *bridge.Bridge
+	http     *app.HTTPServer
+	deps     app.Deps
+	errs     chan error
+	// FirstStart is true when the data dir held no database before Start.
+	FirstStart bool
+	// URLs of the running servers, set by Start.
+	TemporalAddr, NATSURL, UIURL, HTTPURL string
+	// DemoCases are the ids of the demo cases created by this start.
+	DemoCases []string
+}
+
+// New returns a stack configured by opts; Start runs it.
+func New(opts Options) *App {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &App{opts: opts, errs: make(chan error, 4)}
+}
+
+// Start starts every part in dependency order and returns when the API
+// answers and a worker polls. On error, what was started is closed.
+func (a *App) Start(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if err := a.prepareDataDir(); err != nil {
+		return err
+	}
+	if err := a.startServers(); err != nil {
+		return err
+	}
+	if err := a.connect(ctx); err != nil {
+		return err
+	}
+	if err := a.startRoles(ctx); err != nil {
+		return err
+	}
+	if a.FirstStart && !a.opts.NoDemo {
+		if a.DemoCases, err = seedDemo(ctx, a.deps.Cases()); err != nil {
+			return fmt.Errorf("demo cases: %w", err)
+		}
+	}
+	return nil
+}
+
+func (a *App) prepareDataDir() error {
+	if err := os.MkdirAll(a.opts.DataDir, 0o750); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	lock, err := lockDir(a.opts.DataDir)
+	if err != nil {
+		return err
+	}
+	a.lock = lock
+	_, err = os.Stat(a.path("temporal.db"))
+	a.FirstStart = errors.Is(err, fs.ErrNotExist)
+	return nil
+}
+
+func (a *App) path(name string) string { return filepath.Join(a.opts.DataDir, name) }
+
+func (a *App) startServers() error {
+	var err error
+	if a.nats, err = startNATS(a.opts.NATSPort, a.path("jetstream")); err != nil {
+		return err
+	}
+	a.NATSURL = a.nats.ClientURL()
+	port, err := pickPort(a.opts.TemporalPort)
+	if err != nil {
+		return err
+	}
+	a.TemporalAddr = hostPort(port)
+	if a.temporal, err = startTemporal(temporalOptions{DBFile: a.path("temporal.db"), Port: port, LogFile: a.path("temporal.log")}); err != nil {
+		return err
+	}
+	if a.opts.NoUI {
+		return nil
+	}
+	uiPort, err := pickPort(a.opts.UIPort)
+	if err != nil {
+		return err
+	}
+	if a.ui, err = startUI(uiPort, a.TemporalAddr, a.errs); err != nil {
+		return err
+	}
+	a.UIURL = "http://" + hostPort(uiPort) + "/namespaces/dossier/workflows"
+	return nil
+}
+
+func (a *App) connect(ctx context.Context) error {
+	var err error
+	if a.client, err = engine.Dial(ctx, a.TemporalAddr, a.opts.Logger); err != nil {
+		return err
+	}
+	if err := engine.EnsureNamespace(ctx, a.client); err != nil {
+		return err
+	}
+	if a.bus, err = bus.Dial(a.NATSURL, "dossier-dev"); err != nil {
+		return err
+	}
+	return a.bus.Ensure(ctx)
+}
+
+func (a *App) startRoles(ctx context.Context) error {
+	d, err := app.NewDeps(a.client, a.bus, config.Dev().Administration, a.opts.Logger)
+	if err != nil {
+		return err
+	}
+	a.deps = d
+	if a.worker, err = app.NewWorker(d, a.path("outbox")); err != nil {
+		return err
+	}
+	if err := a.worker.Start(); err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	a.bridge = app.NewBridge(d)
+	if err := a.bridge.Start(ctx); err != nil {
+		return err
+	}
+	if a.http, err = app.ListenHTTP(a.opts.HTTPAddr, app.NewAPI(d, config.Dev().Accounts).Handler()); err != nil {
+		return fmt.Errorf("http: %w", err)
+	}
+	a.HTTPURL = "http://" + a.http.Addr()
+	go func() {
+		if err := a.http.Serve(); err != nil {
+			a.errs <- fmt.Errorf("http: %w", err)
+		}
+	}()
+	return waitWorker(ctx, a.client)
+}
+
+func waitWorker(ctx context.Context, c client.Client) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		err := engine.WorkerReady(ctx, c)
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("worker not ready: %w", err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// Client is the stack's Temporal client.
+func (a *App) Client() client.Client { return a.client }
+
+// Bus is the stack's NATS connection.
+func (a *App) Bus() *bus.Bus { return a.bus }
+
+// Run starts the stack, calls ready, and runs until ctx is cancelled or a
+// server fails; then it closes everything.
+func (a *App) Run(ctx context.Context, ready func(*App)) error {
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
+	defer a.Close()
+	ready(a)
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-a.errs:
+		return err
+	}
+}
+
+// Close stops every part in reverse order: no new requests, then no new
+// work, then the servers. Cases in flight resume at the next start.
+func (a *App) Close() {
+	if a.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = a.http.Shutdown(ctx)
+		cancel()
+	}
+	if a.bridge != nil {
+		a.bridge.Stop()
+	}
+	if a.worker != nil {
+		a.worker.Stop()
+	}
+	if a.client != nil {
+		a.client.Close()
+	}
+	if a.bus != nil {
+		a.bus.Close()
+	}
+	if a.ui != nil {
+		a.ui.Stop()
+	}
+	if a.temporal != nil {
+		_ = a.temporal.Stop()
+	}
+	if a.nats != nil {
+		a.nats.Shutdown()
+		a.nats.WaitForShutdown()
+	}
+	if a.lock != nil {
+		a.lock.Close()
+	}
+	*a = App{opts: a.opts, errs: a.errs, TemporalAddr: a.TemporalAddr, NATSURL: a.NATSURL, UIURL: a.UIURL, HTTPURL: a.HTTPURL}
+}
