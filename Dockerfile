@@ -11,15 +11,10 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 go build -trimpath -o /out/dossier ./cmd/dossier
 
-# The healthcheck probe: distroless has no shell and no HTTP client. This
-# statically linked busybox, installed under the name wget, runs the wget
-# applet only (busybox picks the applet from its file name).
-FROM busybox:1.37.0-musl AS probe
-
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/dossier /dossier
-COPY --from=probe /bin/busybox /usr/local/bin/wget
 # distroless/static ships CA certificates and tzdata; nonroot is uid 65532.
+# It has no shell and no HTTP client: healthchecks run `/dossier healthcheck URL`.
 USER nonroot:nonroot
 EXPOSE 8080
 ENTRYPOINT ["/dossier"]

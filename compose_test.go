@@ -169,6 +169,9 @@ func TestComposeAPI(t *testing.T) {
 	if !slices.Contains(hc, "http://127.0.0.1:8080/healthz") {
 		t.Errorf("dossier-api: healthcheck %q, want GET http://127.0.0.1:8080/healthz", hc)
 	}
+	if hc[1] != "/dossier" || hc[2] != "healthcheck" {
+		t.Errorf("dossier-api: healthcheck %q, want the binary's own probe: /dossier healthcheck URL", hc)
+	}
 	checkInImage(t, api, hc[1])
 	if _, err := config.LoadAccounts(hostPath(t, api, env(api, "DOSSIER_ACCOUNTS_FILE"))); err != nil {
 		t.Errorf("DOSSIER_ACCOUNTS_FILE: %v", err)
