@@ -256,3 +256,6 @@ func (a *App) Close() {
 	}
 	*a = App{opts: a.opts, errs: a.errs, TemporalAddr: a.TemporalAddr, NATSURL: a.NATSURL, UIURL: a.UIURL, HTTPURL: a.HTTPURL}
 }
+
+// DataDir is the stack's data directory.
+func (a *App) DataDir() string { return a.opts.DataDir }
