@@ -120,6 +120,7 @@ func TestHTTPContract(t *testing.T) {
 		if !strings.HasPrefix(string(letter), "%PDF-") {
 			t.Fatalf("document is not a PDF")
 		}
+		keepHistory(t, app, id, "changes-requested-then-edited")
 	})
 	t.Run("visibility", func(t *testing.T) {
 		legacy.want(http.StatusOK, "GET", "/api/v1/cases/"+id, nil, nil)
@@ -155,6 +156,7 @@ func TestFourEyes(t *testing.T) {
 		t.Errorf("a rejected case has a document")
 	}
 	// A list filtered by stage is a visibility query on CaseStage.
+	keepHistory(t, app, created.ID, "rejected")
 	eventually(t, "rejected list", func() error {
 		if l := camille.list("?stage=rejected"); len(l.Cases) != 1 || l.Cases[0].ID != created.ID {
 			return fmt.Errorf("rejected list = %+v, want our case", l)

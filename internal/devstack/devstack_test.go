@@ -158,6 +158,7 @@ func TestNATSSubmissionToSentLetter(t *testing.T) {
 		}
 	}
 	checkOutbox(t, app, id)
+	keepHistory(t, app, id, "approved")
 }
 
 func count(l listView, id string) int {

@@ -85,6 +85,8 @@ func TestBadNATSSubmissions(t *testing.T) {
 		t.Errorf("failed case: field errors %+v, draft %v; want applicant.email and no draft", failed.FieldErrors, failed.Draft)
 	}
 
+	keepHistory(t, app, id, "failed-prefill")
+
 	msg, err := dlq.Next(jetstream.FetchMaxWait(10 * time.Second))
 	if err != nil {
 		t.Fatalf("no dead letter: %v", err)

@@ -1,0 +1,32 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	enumspb "go.temporal.io/api/enums/v1"
+)
+
+// ExportHistory returns the full history of case id's latest run in
+// Temporal's standard JSON format, the one `temporal workflow show -o json`
+// prints and the SDK's replayer reads.
+func ExportHistory(ctx context.Context, c client.Client, id string) ([]byte, error) {
+	iter := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	hist := &historypb.History{}
+	for iter.HasNext() {
+		event, err := iter.Next()
+		if err != nil {
+			return nil, fmt.Errorf("engine: history of %s: %w", id, err)
+		}
+		hist.Events = append(hist.Events, event)
+	}
+	out, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(hist)
+	if err != nil {
+		return nil, fmt.Errorf("engine: encode history of %s: %w", id, err)
+	}
+	return out, nil
+}
