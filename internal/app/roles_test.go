@@ -59,6 +59,7 @@ func TestProductionRoles(t *testing.T) {
 	outbox := t.TempDir()
 	run("api", func(c *app.Conn) error { return c.RunAPI(roleCtx, httpAddr, config.Dev().Accounts) })
 	run("bridge", func(c *app.Conn) error { return c.RunBridge(roleCtx) })
+	waitHealth(t, "http://"+httpAddr, http.StatusServiceUnavailable, "no worker polls")
 	run("worker", func(c *app.Conn) error { return c.RunWorker(roleCtx, outbox) })
 	// Registered after the connections, so it runs before they close.
 	t.Cleanup(func() { stopRoles(); roles.Wait() })
@@ -86,9 +87,20 @@ func TestProductionRoles(t *testing.T) {
 	if emails, _ := filepath.Glob(filepath.Join(outbox, "*.eml")); len(emails) != 1 {
 		t.Errorf("worker outbox holds %d emails, want 1", len(emails))
 	}
-	if status, _ := call(t, "GET", base+"/healthz", ""); status != http.StatusOK {
-		t.Errorf("healthz: %d, want 200 with all three roles up", status)
+	waitHealth(t, base, http.StatusOK, `"worker": "ok"`)
+}
+
+// waitHealth waits until /healthz answers status with a body containing want.
+func waitHealth(t *testing.T, base string, status int, want string) {
+	t.Helper()
+	var got int
+	var body []byte
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if got, body = call(t, "GET", base+"/healthz", ""); got == status && bytes.Contains(body, []byte(want)) {
+			return
+		}
 	}
+	t.Fatalf("healthz answered %d %s, want %d with %q", got, body, status, want)
 }
 
 func startNATS(t *testing.T) string {
