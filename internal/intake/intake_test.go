@@ -1,0 +1,305 @@
+package intake
+
+import (
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/dossier/dossier/internal/contract"
+	"github.com/dossier/dossier/templates"
+)
+
+// newTestValidator returns a Validator over the embedded catalogue.
+func newTestValidator(tb testing.TB) *Validator {
+	tb.Helper()
+	catalog, err := templates.Load()
+	if err != nil {
+		tb.Fatalf("templates.Load: %v", err)
+	}
+	return NewValidator(catalog)
+}
+
+// validSubmission returns a submission that accuse-reception accepts.
+func validSubmission() contract.Submission {
+	return contract.Submission{
+		Template: "accuse-reception",
+		Language: "fr",
+		Applicant: contract.Applicant{
+			Name:    "Zoë Lefèvre-Œuvray",
+			Email:   "zoe@example.org",
+			Address: []string{"12 rue des Écoles", "44000 Nantes"},
+		},
+		Facts: map[string]string{
+			"request_subject": "inscription sur les listes électorales",
+			"received_on":     "2026-11-20",
+		},
+	}
+}
+
+// with returns validSubmission changed by edit; the facts map is a copy.
+func with(edit func(s *contract.Submission)) contract.Submission {
+	s := validSubmission()
+	s.Facts = maps.Clone(s.Facts)
+	edit(&s)
+	return s
+}
+
+// wantField is one expected field error: its field name and a fragment of
+// its message.
+type wantField struct {
+	field, msg string
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		sub     contract.Submission
+		wantErr []wantField // nil: valid
+	}{
+		{name: "valid", sub: validSubmission()},
+		{name: "missing applicant name",
+			sub:     with(func(s *contract.Submission) { s.Applicant.Name = "" }),
+			wantErr: []wantField{{"applicant.name", "is required"}}},
+		{name: "applicant name too long",
+			sub:     with(func(s *contract.Submission) { s.Applicant.Name = strings.Repeat("é", 201) }),
+			wantErr: []wantField{{"applicant.name", "at most 200 characters"}}},
+		{name: "applicant name at the limit",
+			sub: with(func(s *contract.Submission) { s.Applicant.Name = strings.Repeat("é", 200) })},
+		{name: "bad email",
+			sub:     with(func(s *contract.Submission) { s.Applicant.Email = "zoe-at-example.org" }),
+			wantErr: []wantField{{"applicant.email", "must be an email address"}}},
+		{name: "missing email",
+			sub:     with(func(s *contract.Submission) { s.Applicant.Email = "" }),
+			wantErr: []wantField{{"applicant.email", "is required"}}},
+		{name: "no address",
+			sub:     with(func(s *contract.Submission) { s.Applicant.Address = nil }),
+			wantErr: []wantField{{"applicant.address", "is required"}}},
+		{name: "empty address",
+			sub:     with(func(s *contract.Submission) { s.Applicant.Address = []string{} }),
+			wantErr: []wantField{{"applicant.address", "at least 1"}}},
+		{name: "too many address lines",
+			sub: with(func(s *contract.Submission) {
+				s.Applicant.Address = []string{"1", "2", "3", "4", "5", "6", "7"}
+			}),
+			wantErr: []wantField{{"applicant.address", "at most 6"}}},
+		{name: "empty address line",
+			sub: with(func(s *contract.Submission) {
+				s.Applicant.Address = []string{"12 rue des Écoles", "", "44000 Nantes"}
+			}),
+			wantErr: []wantField{{"applicant.address[1]", "is required"}}},
+		// An unsupported language fails both the global rule and the
+		// template's own list; both messages name the field.
+		{name: "unknown language",
+			sub: with(func(s *contract.Submission) { s.Language = "de" }),
+			wantErr: []wantField{
+				{"language", "must be one of: fr en"},
+				{"language", `template "accuse-reception" has no "de" version (has: fr)`},
+			}},
+		{name: "language the template lacks",
+			sub:     with(func(s *contract.Submission) { s.Language = "en" }),
+			wantErr: []wantField{{"language", `template "accuse-reception" has no "en" version (has: fr)`}}},
+		{name: "unknown template lists the known ids",
+			sub:     with(func(s *contract.Submission) { s.Template = "permis-de-construire" }),
+			wantErr: []wantField{{"template", `unknown template "permis-de-construire" (known: accuse-reception)`}}},
+		{name: "missing template",
+			sub:     with(func(s *contract.Submission) { s.Template = "" }),
+			wantErr: []wantField{{"template", "is required"}}},
+		{name: "missing fact",
+			sub:     with(func(s *contract.Submission) { delete(s.Facts, "request_subject") }),
+			wantErr: []wantField{{"facts.request_subject", "is required"}}},
+		{name: "no facts at all",
+			sub: with(func(s *contract.Submission) { s.Facts = nil }),
+			wantErr: []wantField{
+				{"facts.received_on", "is required"},
+				{"facts.request_subject", "is required"},
+			}},
+		{name: "fact too short",
+			sub:     with(func(s *contract.Submission) { s.Facts["request_subject"] = "ab" }),
+			wantErr: []wantField{{"facts.request_subject", "at least 3"}}},
+		{name: "malformed date",
+			sub:     with(func(s *contract.Submission) { s.Facts["received_on"] = "20/11/2026" }),
+			wantErr: []wantField{{"facts.received_on", "must be a date formatted 2006-01-02"}}},
+		{name: "impossible date",
+			sub:     with(func(s *contract.Submission) { s.Facts["received_on"] = "2026-02-30" }),
+			wantErr: []wantField{{"facts.received_on", "must be a date formatted 2006-01-02"}}},
+		{name: "unknown fact",
+			sub:     with(func(s *contract.Submission) { s.Facts["iban"] = "FR76" }),
+			wantErr: []wantField{{"facts.iban", "unknown field for template accuse-reception"}}},
+		{name: "several errors, all reported and sorted",
+			sub: with(func(s *contract.Submission) {
+				s.Language = "en"
+				s.Applicant.Name = ""
+				s.Applicant.Email = "nope"
+				s.Facts["received_on"] = "hier"
+				s.Facts["zzz"] = "x"
+			}),
+			wantErr: []wantField{
+				{"applicant.email", "must be an email address"},
+				{"applicant.name", "is required"},
+				{"facts.received_on", "must be a date"},
+				{"facts.zzz", "unknown field"},
+				{"language", `has no "en" version`},
+			}},
+	}
+	v := newTestValidator(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := v.Validate(tt.sub)
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("Validate: unexpected error: %v", err)
+				}
+				return
+			}
+			checkFields(t, err, tt.wantErr)
+		})
+	}
+}
+
+// checkFields fails unless err is an *InvalidError listing exactly want, in
+// order, each message containing the wanted fragment.
+func checkFields(t *testing.T, err error, want []wantField) {
+	t.Helper()
+	var invalid *InvalidError
+	if !errors.As(err, &invalid) {
+		t.Fatalf("Validate = %v, want *InvalidError", err)
+	}
+	got := invalid.Fields
+	if len(got) != len(want) {
+		t.Fatalf("Validate reported %d fields, want %d:\n%v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		if got[i].Field != w.field || !strings.Contains(got[i].Message, w.msg) {
+			t.Errorf("field %d = %q: %q, want %q: …%s…", i, got[i].Field, got[i].Message, w.field, w.msg)
+		}
+	}
+	for _, f := range got {
+		if !strings.Contains(err.Error(), f.Field+": "+f.Message) {
+			t.Errorf("Error() = %q, does not name %s", err.Error(), f.Field)
+		}
+	}
+}
+
+// Every template's manifest example must be a valid submission: it is the
+// documentation integrators copy.
+func TestTemplateExamplesAreValid(t *testing.T) {
+	catalog, err := templates.Load()
+	if err != nil {
+		t.Fatalf("templates.Load: %v", err)
+	}
+	v := NewValidator(catalog)
+	for _, id := range catalog.IDs() {
+		tmpl, _ := catalog.Get(id)
+		var s contract.Submission // yaml.v3 matches the lowercased field names
+		if err := tmpl.Example.Decode(&s); err != nil {
+			t.Fatalf("%s: decode example: %v", id, err)
+		}
+		if s.Template != id {
+			t.Errorf("%s: example names template %q", id, s.Template)
+		}
+		if err := v.Validate(s); err != nil {
+			t.Errorf("%s: example is invalid: %v", id, err)
+		}
+	}
+}
+
+func TestInvalidErrorUnwrapsToErrInvalid(t *testing.T) {
+	err := newTestValidator(t).Validate(contract.Submission{})
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("errors.Is(%v, ErrInvalid) = false", err)
+	}
+	if !strings.HasPrefix(err.Error(), "intake: invalid submission: ") {
+		t.Errorf("Error() = %q, want the intake prefix", err.Error())
+	}
+}
+
+func TestCaseID(t *testing.T) {
+	base := CaseID("http", "legacy", "mairie-2026-000123")
+	tests := []struct {
+		name     string
+		id       string
+		wantSame bool
+	}{
+		{name: "same channel, submitter and key", id: CaseID("http", "legacy", "mairie-2026-000123"), wantSame: true},
+		{name: "other submitter", id: CaseID("http", "camille", "mairie-2026-000123")},
+		{name: "other channel", id: CaseID("nats", "legacy", "mairie-2026-000123")},
+		{name: "other key", id: CaseID("http", "legacy", "mairie-2026-000124")},
+		// Same concatenation, other split: the separator keeps them apart.
+		{name: "fields do not run into each other", id: CaseID("http", "legac", "ymairie-2026-000123")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mustUUID(t, tt.id)
+			if same := tt.id == base; same != tt.wantSame {
+				t.Errorf("CaseID = %s, base %s: same = %v, want %v", tt.id, base, same, tt.wantSame)
+			}
+		})
+	}
+}
+
+func TestCaseIDWithoutKeyIsRandom(t *testing.T) {
+	seen := map[string]bool{}
+	for range 100 {
+		id := CaseID("http", "legacy", "")
+		mustUUID(t, id)
+		if seen[id] {
+			t.Fatalf("CaseID without key repeated %s", id)
+		}
+		seen[id] = true
+	}
+}
+
+// mustUUID fails the test unless id is a canonical UUID string.
+func mustUUID(t *testing.T, id string) {
+	t.Helper()
+	u, err := uuid.Parse(id)
+	if err != nil {
+		t.Fatalf("CaseID = %q, not a UUID: %v", id, err)
+	}
+	if u.String() != id {
+		t.Errorf("CaseID = %q, want canonical form %q", id, u.String())
+	}
+}
+
+func TestFingerprint(t *testing.T) {
+	base := Fingerprint(validSubmission())
+	// Maps built in different insertion orders (and Go randomises iteration)
+	// must hash alike.
+	reordered := validSubmission()
+	reordered.Facts = map[string]string{}
+	keys := slices.Sorted(maps.Keys(validSubmission().Facts))
+	slices.Reverse(keys)
+	for _, k := range keys {
+		reordered.Facts[k] = validSubmission().Facts[k]
+	}
+	tests := []struct {
+		name     string
+		sub      contract.Submission
+		wantSame bool
+	}{
+		{name: "same content", sub: validSubmission(), wantSame: true},
+		{name: "facts in another order", sub: reordered, wantSame: true},
+		{name: "other fact value", sub: with(func(s *contract.Submission) { s.Facts["received_on"] = "2026-11-21" })},
+		{name: "extra fact", sub: with(func(s *contract.Submission) { s.Facts["x"] = "" })},
+		{name: "other applicant", sub: with(func(s *contract.Submission) { s.Applicant.Name = "Zoe Lefevre" })},
+		{name: "other address order", sub: with(func(s *contract.Submission) { slices.Reverse(s.Applicant.Address) })},
+		{name: "other language", sub: with(func(s *contract.Submission) { s.Language = "en" })},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for range 20 { // map order varies between runs; hash must not
+				got := Fingerprint(tt.sub)
+				if len(got) != 64 {
+					t.Fatalf("Fingerprint = %q, want 64 hex digits", got)
+				}
+				if same := got == base; same != tt.wantSame {
+					t.Fatalf("Fingerprint same as base = %v, want %v", same, tt.wantSame)
+				}
+			}
+		})
+	}
+}
