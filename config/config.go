@@ -86,10 +86,16 @@ func LoadAccounts(path string) ([]Account, error) {
 	if err := yaml.Unmarshal(raw, &accounts); err != nil {
 		return nil, fmt.Errorf("config: accounts %s: %w", path, err)
 	}
+	seen := map[string]string{}
 	for _, a := range accounts {
 		if err := checkAccount(a); err != nil {
 			return nil, fmt.Errorf("config: accounts %s: %w", path, err)
 		}
+		hash := strings.ToLower(a.TokenSHA256)
+		if other, dup := seen[hash]; dup {
+			return nil, fmt.Errorf("config: accounts %s: %q and %q share a token", path, other, a.ID)
+		}
+		seen[hash] = a.ID
 	}
 	if len(accounts) == 0 {
 		return nil, ErrNoAccounts

@@ -92,6 +92,8 @@ func TestLoadAccounts(t *testing.T) {
 		{name: "second account bad", wantErr: `account "alex"`,
 			content: "- id: camille\n  roles: [caseworker]\n  token_sha256: " + hash + "\n- id: alex\n  roles: [auditor]\n  token: x\n"},
 		{name: "not a list", wantErr: "config: accounts", content: "id: camille\n"},
+		{name: "two accounts share a token", wantErr: `"camille" and "alex" share a token`,
+			content: "- id: camille\n  roles: [caseworker]\n  token_sha256: " + hash + "\n- id: alex\n  roles: [auditor]\n  token_sha256: " + hash + "\n"},
 		{name: "empty file", content: "", wantIs: ErrNoAccounts},
 		{name: "only comments", content: "# nobody yet\n", wantIs: ErrNoAccounts},
 		{name: "empty list", content: "[]\n", wantIs: ErrNoAccounts},

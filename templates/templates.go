@@ -101,6 +101,11 @@ func parse(fsys fs.FS, dir string) (*Template, error) {
 		return nil, fmt.Errorf("manifest: id must be %q, version >= 1, at least one language", dir)
 	}
 	for _, lang := range t.Languages {
+		if t.Subject[lang] == "" || t.Title[lang] == "" {
+			return nil, fmt.Errorf("manifest: %s: title and subject are required for every language", lang)
+		}
+	}
+	for _, lang := range t.Languages {
 		if err := t.parseLanguage(fsys, dir, lang); err != nil {
 			return nil, fmt.Errorf("%s: %w", lang, err)
 		}
@@ -216,6 +221,16 @@ func (t *Template) DeadlineFor(receivedOn string) (DeadlineData, error) {
 	if err != nil {
 		return DeadlineData{}, fmt.Errorf("deadline: %w", err)
 	}
-	due := day.AddDate(0, t.Deadline.Months, 0)
+	due := AddMonths(day, t.Deadline.Months)
 	return DeadlineData{Rule: t.Deadline.Rule, Months: t.Deadline.Months, Date: due.Format(time.DateOnly)}, nil
+}
+
+// AddMonths adds months to day the way French law counts a deadline in
+// months: the same day of the month, or the month's last day when it has
+// no such day (31 December + 2 months = 28 or 29 February; code de
+// procédure civile, art. 641).
+func AddMonths(day time.Time, months int) time.Time {
+	first := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, day.Location()).AddDate(0, months, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(day.Day(), last)-1)
 }

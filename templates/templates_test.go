@@ -231,10 +231,10 @@ func TestDeadlineFor(t *testing.T) {
 	}{
 		{name: "two months later", received: "2026-11-20", want: "2027-01-20"},
 		{name: "across the year", received: "2026-12-15", want: "2027-02-15"},
-		{name: "end of month overflows into March", received: "2026-12-31", want: "2027-03-03"},
-		{name: "end of month, leap year", received: "2027-12-31", want: "2028-03-02"},
-		{name: "30 December", received: "2026-12-30", want: "2027-03-02"},
-		{name: "end of a 31-day month into a 30-day one", received: "2026-07-31", want: "2026-10-01"},
+		{name: "end of month stops on the last day of February", received: "2026-12-31", want: "2027-02-28"},
+		{name: "end of month, leap year", received: "2027-12-31", want: "2028-02-29"},
+		{name: "30 December", received: "2026-12-30", want: "2027-02-28"},
+		{name: "end of a 31-day month into a 30-day one", received: "2026-07-31", want: "2026-09-30"},
 		{name: "malformed", received: "20/11/2026", wantErr: true},
 		{name: "empty", received: "", wantErr: true},
 	}
@@ -266,6 +266,8 @@ func TestDeadlineForTemplateWithoutDeadline(t *testing.T) {
 const goodManifest = `id: lettre
 version: 1
 languages: [fr]
+title:
+  fr: Lettre
 subject:
   fr: "Objet : {{.Facts.x}}"
 `
@@ -295,6 +297,10 @@ func TestLoadFS(t *testing.T) {
 		{name: "no language", wantErr: "templates: lettre: manifest:", files: fstest.MapFS{
 			"lettre/manifest.yaml": {Data: []byte(strings.Replace(goodManifest, "[fr]", "[]", 1))},
 		}},
+		{name: "missing subject", wantErr: "templates: lettre: manifest: fr: title and subject are required", files: fstest.MapFS{
+			"lettre/manifest.yaml": {Data: []byte(strings.Replace(goodManifest, `fr: "Objet : {{.Facts.x}}"`, `en: "Subject"`, 1))},
+			"lettre/fr.tmpl":       {Data: []byte("Bonjour")},
+		}},
 		{name: "missing body file", wantErr: "templates: lettre: fr:", files: fstest.MapFS{
 			"lettre/manifest.yaml": {Data: []byte(goodManifest)},
 		}},
@@ -313,7 +319,7 @@ func TestLoadFS(t *testing.T) {
 		{name: "one broken folder among good ones", wantErr: "templates: zzz:", files: fstest.MapFS{
 			"lettre/manifest.yaml": {Data: []byte(goodManifest)},
 			"lettre/fr.tmpl":       {Data: []byte("Bonjour")},
-			"zzz/manifest.yaml":    {Data: []byte("id: zzz\nversion: 1\nlanguages: [fr]\n")},
+			"zzz/manifest.yaml":    {Data: []byte("id: zzz\nversion: 1\nlanguages: [fr]\ntitle: {fr: Z}\nsubject: {fr: Z}\n")},
 			"zzz/fr.tmpl":          {Data: []byte("{{end}}")},
 		}},
 	}

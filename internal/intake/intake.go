@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -75,7 +76,7 @@ func (v *Validator) validateFacts(s contract.Submission) []contract.FieldError {
 		return []contract.FieldError{{Field: "template", Message: fmt.Sprintf("unknown template %q (known: %s)", s.Template, strings.Join(v.catalog.IDs(), ", "))}}
 	}
 	var out []contract.FieldError
-	if s.Language != "" && !t.Speaks(s.Language) {
+	if slices.Contains(supportedLanguages, s.Language) && !t.Speaks(s.Language) {
 		out = append(out, contract.FieldError{Field: "language", Message: fmt.Sprintf("template %q has no %q version (has: %s)", t.ID, s.Language, strings.Join(t.Languages, ", "))})
 	}
 	known := map[string]bool{}
@@ -92,6 +93,10 @@ func (v *Validator) validateFacts(s contract.Submission) []contract.FieldError {
 	}
 	return out
 }
+
+// supportedLanguages are the languages a submission may ask for; the
+// struct rule reports any other, so the template check skips it.
+var supportedLanguages = []string{"fr", "en"}
 
 func fieldErrors(err error, name string) []contract.FieldError {
 	var verrs validator.ValidationErrors
@@ -158,6 +163,9 @@ func CaseID(channel, submitter, key string) string {
 // Fingerprint is a stable hash of a submission, used to refuse an
 // idempotency key reused for a different submission.
 func Fingerprint(s contract.Submission) string {
+	if len(s.Facts) == 0 {
+		s.Facts = nil // no facts and empty facts are the same submission
+	}
 	raw, _ := json.Marshal(s) // maps marshal with sorted keys: stable
 	sum := sha256.Sum256(raw)
 	return hex.EncodeToString(sum[:])

@@ -91,14 +91,10 @@ func TestValidate(t *testing.T) {
 				s.Applicant.Address = []string{"12 rue des Écoles", "", "44000 Nantes"}
 			}),
 			wantErr: []wantField{{"applicant.address[1]", "is required"}}},
-		// An unsupported language fails both the global rule and the
-		// template's own list; both messages name the field.
+		// An unsupported language is reported once, by the global rule.
 		{name: "unknown language",
-			sub: with(func(s *contract.Submission) { s.Language = "de" }),
-			wantErr: []wantField{
-				{"language", "must be one of: fr en"},
-				{"language", `template "accuse-reception" has no "de" version (has: fr)`},
-			}},
+			sub:     with(func(s *contract.Submission) { s.Language = "de" }),
+			wantErr: []wantField{{"language", "must be one of: fr en"}}},
 		{name: "language the template lacks",
 			sub:     with(func(s *contract.Submission) { s.Language = "en" }),
 			wantErr: []wantField{{"language", `template "accuse-reception" has no "en" version (has: fr)`}}},
@@ -288,6 +284,11 @@ func TestFingerprint(t *testing.T) {
 		{name: "other applicant", sub: with(func(s *contract.Submission) { s.Applicant.Name = "Zoe Lefevre" })},
 		{name: "other address order", sub: with(func(s *contract.Submission) { slices.Reverse(s.Applicant.Address) })},
 		{name: "other language", sub: with(func(s *contract.Submission) { s.Language = "en" })},
+	}
+	var empty, missing contract.Submission
+	empty.Facts = map[string]string{}
+	if Fingerprint(empty) != Fingerprint(missing) {
+		t.Error("empty facts and missing facts fingerprint differently")
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
