@@ -68,6 +68,7 @@ var statusOf = map[cases.Kind]int{
 	cases.KindForbidden: http.StatusForbidden,
 	cases.KindNotFound:  http.StatusNotFound,
 	cases.KindConflict:  http.StatusConflict,
+	cases.KindTooLarge:  http.StatusRequestEntityTooLarge,
 	cases.KindInternal:  http.StatusInternalServerError,
 }
 

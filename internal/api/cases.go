@@ -1,10 +1,12 @@
 package api
 
 import (
+	"io"
 	"net/http"
 
 	"github.com/dossier/dossier/internal/cases"
 	"github.com/dossier/dossier/internal/contract"
+	"github.com/dossier/dossier/internal/intake"
 )
 
 // maxKey bounds an Idempotency-Key header.
@@ -20,12 +22,17 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, actor contract.A
 		s.fail(w, r, &cases.Error{Kind: cases.KindInvalid, Message: "Idempotency-Key is longer than 200 characters"})
 		return
 	}
-	var body contract.Submission
-	if err := decode(w, r, &body); err != nil {
-		s.fail(w, r, err)
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, intake.MaxSubmissionBytes))
+	if err != nil {
+		s.fail(w, r, cases.Invalid(intake.ErrTooLarge))
 		return
 	}
-	id, _, err := s.Cases.Submit(r.Context(), cases.Submission{Body: body, By: actor, Channel: "http", Key: key, Validate: true})
+	body, err := intake.Decode(raw)
+	if err != nil {
+		s.fail(w, r, cases.Invalid(err))
+		return
+	}
+	id, _, err := s.Cases.Submit(r.Context(), cases.Submission{Body: body, By: actor, Channel: "http", Key: key})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -51,6 +58,8 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, actor contract.Act
 type caseView struct {
 	contract.CaseState
 	Reference string `json:"reference"`
+	// Waiting lists the steps that are retrying, and why.
+	Waiting []cases.Pending `json:"waiting,omitempty"`
 }
 
 func (s *Server) get(w http.ResponseWriter, r *http.Request, actor contract.Actor) {
@@ -59,7 +68,11 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request, actor contract.Acto
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, caseView{CaseState: st, Reference: contract.Reference(st.ID)})
+	view := caseView{CaseState: st, Reference: contract.Reference(st.ID)}
+	if st.Stage == contract.StagePrefilling || st.Stage == contract.StageRendering || st.Stage == contract.StageNotifying {
+		view.Waiting = s.Cases.PendingSteps(r.Context(), st.ID)
+	}
+	writeJSON(w, http.StatusOK, view)
 }
 
 // reviewRequest is the body of a review; the reviewer comes from the token.

@@ -5,9 +5,9 @@
 package bridge
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -18,6 +18,7 @@ import (
 	"github.com/dossier/dossier/internal/bus"
 	"github.com/dossier/dossier/internal/cases"
 	"github.com/dossier/dossier/internal/contract"
+	"github.com/dossier/dossier/internal/intake"
 )
 
 // Consumer is the durable consumer name of the intake stream.
@@ -64,25 +65,23 @@ func (b *Bridge) Stop() {
 func (b *Bridge) handle(msg jetstream.Msg) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	var sub contract.Submission
-	dec := json.NewDecoder(bytes.NewReader(msg.Data()))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&sub); err != nil {
-		b.deadLetter(ctx, msg, "invalid JSON: "+err.Error())
+	sub, err := intake.Decode(msg.Data())
+	if err == nil {
+		var id string
+		var created bool
+		id, created, err = b.Cases.Submit(ctx, cases.Submission{Body: sub, By: Submitter, Channel: "nats", Key: idempotencyKey(msg)})
+		if err == nil {
+			b.Logger.Info("intake: case", "id", id, "created", created)
+			_ = msg.Ack()
+			return
+		}
+	}
+	if kind := cases.KindOf(cases.Invalid(err)); kind != cases.KindInternal {
+		b.deadLetter(ctx, msg, cases.Invalid(err))
 		return
 	}
-	id, created, err := b.Cases.Submit(ctx, cases.Submission{Body: sub, By: Submitter, Channel: "nats", Key: idempotencyKey(msg)})
-	if err != nil && cases.KindOf(err) != cases.KindInternal {
-		b.deadLetter(ctx, msg, err.Error())
-		return
-	}
-	if err != nil {
-		b.Logger.Warn("intake: start case failed, will retry", "error", err)
-		_ = msg.NakWithDelay(5 * time.Second)
-		return
-	}
-	b.Logger.Info("intake: case", "id", id, "created", created)
-	_ = msg.Ack()
+	b.Logger.Warn("intake: start case failed, will retry", "error", err)
+	_ = msg.NakWithDelay(5 * time.Second)
 }
 
 // idempotencyKey is the message's Nats-Msg-Id, or its stream sequence when
@@ -98,23 +97,42 @@ func idempotencyKey(msg jetstream.Msg) string {
 	return fmt.Sprintf("seq:%d", meta.Sequence.Stream)
 }
 
+// Headers a dead letter carries besides the original ones.
+const (
+	HeaderReason = "Dossier-Reason"
+	// HeaderErrors holds the field errors as JSON: [{"field","rule","message"}].
+	HeaderErrors = "Dossier-Errors"
+)
+
 // deadLetter moves a message that can never become a case to
-// dossier.dlq.intake, with its headers and the reason, so nothing queues
-// behind it.
-func (b *Bridge) deadLetter(ctx context.Context, msg jetstream.Msg, reason string) {
+// dossier.dlq.intake, with its headers, the reason and the field errors,
+// so nothing queues behind it.
+func (b *Bridge) deadLetter(ctx context.Context, msg jetstream.Msg, refusal error) {
+	reason := refusal.Error()
 	out := nats.NewMsg(bus.SubjectDeadLetter)
 	out.Data = msg.Data()
 	for k, v := range msg.Headers() {
 		out.Header[k] = v
 	}
 	out.Header.Del(jetstream.MsgIDHeader)
-	out.Header.Set("Dossier-Reason", reason)
+	var ce *cases.Error
+	if errors.As(refusal, &ce) {
+		reason = ce.Message
+		for _, f := range ce.Fields {
+			reason += "; " + f.Field + ": " + f.Message
+		}
+		if len(ce.Fields) > 0 {
+			raw, _ := json.Marshal(ce.Fields)
+			out.Header.Set(HeaderErrors, string(raw))
+		}
+	}
+	out.Header.Set(HeaderReason, reason)
 	out.Header.Set("Dossier-Original-Subject", msg.Subject())
 	if _, err := b.Bus.JS.PublishMsg(ctx, out); err != nil {
 		b.Logger.Error("intake: dead letter failed, will retry", "error", err)
 		_ = msg.NakWithDelay(5 * time.Second)
 		return
 	}
-	b.Logger.Warn("intake: dead-lettered a submission", "reason", reason)
+	b.Logger.Warn("intake: dead-lettered a submission", "reason", refusal)
 	_ = msg.Term()
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/dossier/dossier/internal/contract"
+	"github.com/dossier/dossier/internal/intake"
 )
 
 // Kind classifies an error for the caller: the HTTP layer maps kinds to
@@ -19,6 +20,7 @@ const (
 	KindForbidden Kind = "forbidden" // the caller may not do this: 403
 	KindNotFound  Kind = "not_found" // no such case, or not visible to the caller: 404
 	KindConflict  Kind = "conflict"  // the case is not in a state that allows it: 409
+	KindTooLarge  Kind = "too_large" // the request is over a size limit: 413
 	KindInternal  Kind = "internal"  // anything else: 500
 )
 
@@ -56,4 +58,17 @@ func errorf(kind Kind, format string, args ...any) error {
 func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// Invalid turns an intake refusal into an error of kind invalid (or too
+// large) carrying the field errors.
+func Invalid(err error) error {
+	var invalid *intake.InvalidError
+	switch {
+	case errors.As(err, &invalid):
+		return &Error{Kind: KindInvalid, Message: "invalid submission", Fields: invalid.Fields}
+	case errors.Is(err, intake.ErrTooLarge):
+		return &Error{Kind: KindTooLarge, Message: err.Error()}
+	}
+	return err
 }

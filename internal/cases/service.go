@@ -45,24 +45,15 @@ type Submission struct {
 	// Key is the idempotency key; the same key from the same submitter
 	// always names the same case.
 	Key string
-	// Validate refuses an invalid submission before any workflow starts.
-	// The NATS bridge leaves it off: the case then fails in prefill with
-	// the field errors, where the integrator's events report them.
-	Validate bool
 }
 
-// Submit starts the case workflow and returns the case id. A repeated key
+// Submit validates the submission and starts the case workflow; an invalid
+// one starts nothing. It returns the case id. A repeated key
 // returns the existing case (created is false); the same key with a
 // different submission is a conflict.
 func (s *Service) Submit(ctx context.Context, sub Submission) (id string, created bool, err error) {
-	if sub.Validate {
-		if err := s.Validator.Validate(sub.Body); err != nil {
-			var invalid *intake.InvalidError
-			if errors.As(err, &invalid) {
-				return "", false, &Error{Kind: KindInvalid, Message: "invalid submission", Fields: invalid.Fields}
-			}
-			return "", false, err
-		}
+	if err := s.Validator.Validate(sub.Body); err != nil {
+		return "", false, Invalid(err)
 	}
 	id = intake.CaseID(sub.Channel, sub.By.ID, sub.Key)
 	fingerprint := intake.Fingerprint(sub.Body)

@@ -112,16 +112,54 @@ type CaseInput struct {
 	SubmittedAt time.Time `json:"submitted_at"`
 }
 
-// FieldError is one invalid field of a submission.
+// FieldError is one invalid field of a submission: its path (e.g.
+// "facts.received_on"), the rule it breaks, and a message in the
+// submission's language.
 type FieldError struct {
 	Field   string `json:"field"`
+	Rule    string `json:"rule,omitempty"`
 	Message string `json:"message"`
 }
 
-// PrefillResult is the validated, completed set of facts a letter is drafted from.
+// Source is where a fact's value comes from.
+type Source struct {
+	// Origin is "submission" or "legacy".
+	Origin string `json:"origin"`
+	// Query is the legacy query, "<system>.<query>", for legacy values.
+	Query string `json:"query,omitempty"`
+	// Key is the value the record was looked up by.
+	Key string `json:"key,omitempty"`
+	// At is when the legacy system answered.
+	At time.Time `json:"at,omitempty"`
+}
+
+// Flag is something a caseworker must look at before approving, such as a
+// legacy value that contradicts a submitted one.
+type Flag struct {
+	// Kind is "conflict" or "not_found".
+	Kind      string `json:"kind"`
+	Field     string `json:"field"`
+	Message   string `json:"message"`
+	Submitted string `json:"submitted,omitempty"`
+	Legacy    string `json:"legacy,omitempty"`
+	Query     string `json:"query,omitempty"`
+}
+
+// ApprovalPolicy is who may approve a case's letter and how many distinct
+// people must, as its template version says.
+type ApprovalPolicy struct {
+	Roles     []string `json:"roles"`
+	Approvals int      `json:"approvals"`
+}
+
+// PrefillResult is the validated, completed set of facts a letter is
+// drafted from, pinned to the template version in force when the case started.
 type PrefillResult struct {
 	TemplateVersion int               `json:"template_version"`
 	Facts           map[string]string `json:"facts"`
+	Sources         map[string]Source `json:"sources,omitempty"`
+	Flags           []Flag            `json:"flags,omitempty"`
+	Approval        ApprovalPolicy    `json:"approval"`
 }
 
 // DraftInput asks for a new draft of a case's letter.
@@ -261,6 +299,8 @@ type CaseState struct {
 	SubmittedAt     time.Time         `json:"submitted_at"`
 	Applicant       Applicant         `json:"applicant"`
 	Facts           map[string]string `json:"facts,omitempty"`
+	Sources         map[string]Source `json:"sources,omitempty"`
+	Flags           []Flag            `json:"flags,omitempty"`
 	Draft           *Draft            `json:"draft,omitempty"`
 	Reviews         []Review          `json:"reviews,omitempty"`
 	Document        *Document         `json:"document,omitempty"`

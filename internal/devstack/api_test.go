@@ -66,6 +66,14 @@ func TestHTTPContract(t *testing.T) {
 		legacy.want(http.StatusUnprocessableEntity, "POST", "/api/v1/cases", unknown, nil)
 		legacy.want(http.StatusUnprocessableEntity, "POST", "/api/v1/cases", []byte(`{"template":`), nil)
 		legacy.want(http.StatusUnprocessableEntity, "POST", "/api/v1/cases", []byte(`{"template":"accuse-reception","surprise":1}`), nil)
+		legacy.want(http.StatusUnprocessableEntity, "POST", "/api/v1/cases", []byte("{\"template\":\"accus\xe9\"}"), nil)
+		legacy.want(http.StatusUnprocessableEntity, "POST", "/api/v1/cases", []byte(`{"template":"accuse-reception","facts":{"received_on":20261120}}`), &body)
+		if len(body.Fields) != 1 || body.Fields[0].Field != "facts.received_on" || body.Fields[0].Rule != "type" {
+			t.Errorf("wrong type: fields %+v, want facts.received_on of the wrong type", body.Fields)
+		}
+		huge := submission("X")
+		huge.Facts["request_subject"] = strings.Repeat("é", 200<<10)
+		legacy.want(http.StatusRequestEntityTooLarge, "POST", "/api/v1/cases", huge, nil)
 		camille.as("dev-alex").want(http.StatusForbidden, "POST", "/api/v1/cases", submission("X"), nil)
 		if err := wantCount(camille.list(""), 1); err != nil {
 			t.Error("after refused submissions:", err)

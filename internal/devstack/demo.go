@@ -33,7 +33,7 @@ func seedDemo(ctx context.Context, svc *cases.Service) ([]string, error) {
 	by := demoSubmitter()
 	ids := make([]string, 0, len(demoSubmissions))
 	for i, sub := range demoSubmissions {
-		id, _, err := svc.Submit(ctx, cases.Submission{Body: sub, By: by, Channel: "demo", Key: fmt.Sprintf("demo-%d", i+1), Validate: true})
+		id, _, err := svc.Submit(ctx, cases.Submission{Body: sub, By: by, Channel: "demo", Key: fmt.Sprintf("demo-%d", i+1)})
 		if err != nil {
 			return ids, err
 		}

@@ -58,43 +58,51 @@ func TestDataDirIsLocked(t *testing.T) {
 	}
 }
 
-// TestBadNATSSubmissions: a submission with invalid fields becomes a case
-// that fails with the field errors; one that is not even JSON goes to the
-// dead-letter subject with its reason, and does not block the next one.
+// TestBadNATSSubmissions: a submission that cannot become a case (not
+// JSON, invalid UTF-8, invalid fields) goes to the dead-letter subject with
+// its original bytes, the reason and the field errors; no case starts, and
+// the next good submission is not blocked behind them.
 func TestBadNATSSubmissions(t *testing.T) {
 	app := start(t, t.TempDir(), devstack.Options{NoUI: true, NoDemo: true})
-	ev := subscribe(t, app)
 	camille := client(t, app, "dev-camille")
 	dlq, err := app.Bus().JS.OrderedConsumer(context.Background(), bus.StreamDeadLetter, jetstream.OrderedConsumerConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
-
-	publishSubmission(t, app, "broken-1", []byte(`{"template": "accuse-reception", "applicant": `))
 	bad := submission("Jean")
 	bad.Applicant.Email = "jean-at-nowhere"
-	raw, _ := json.Marshal(bad)
-	publishSubmission(t, app, "bad-fields-1", raw)
+	badFields, _ := json.Marshal(bad)
+	good, _ := json.Marshal(submission("Jeanne"))
+	tests := []struct {
+		key, payload, wantReason, wantErrors string
+	}{
+		{"broken-1", `{"template": "accuse-reception", "applicant": `, "JSON invalide", `"rule":"json"`},
+		{"latin1-1", "{\"template\":\"accus\xe9\"}", "UTF-8", `"rule":"utf8"`},
+		{"bad-fields-1", string(badFields), "applicant.email", `"field":"applicant.email","rule":"email"`},
+	}
+	for _, tt := range tests {
+		publishSubmission(t, app, tt.key, []byte(tt.payload))
+	}
+	publishSubmission(t, app, "good-1", good)
+	camille.waitStage(intake.CaseID("nats", bridge.Submitter.ID, "good-1"), contract.StageAwaitingApproval)
 
-	id := intake.CaseID("nats", bridge.Submitter.ID, "bad-fields-1")
-	if got := ev.until(id, contract.EventFailed); strings.Join(got, ",") != "submitted,failed" {
-		t.Errorf("events %v, want submitted then failed", got)
-	}
-	failed := camille.waitStage(id, contract.StageFailed)
-	if !hasField(failed.FieldErrors, "applicant.email") || failed.Draft != nil {
-		t.Errorf("failed case: field errors %+v, draft %v; want applicant.email and no draft", failed.FieldErrors, failed.Draft)
-	}
-
-	keepHistory(t, app, id, "failed-prefill")
-
-	msg, err := dlq.Next(jetstream.FetchMaxWait(10 * time.Second))
-	if err != nil {
-		t.Fatalf("no dead letter: %v", err)
-	}
-	if reason := msg.Headers().Get("Dossier-Reason"); !strings.Contains(reason, "invalid JSON") {
-		t.Errorf("dead letter reason %q, want invalid JSON", reason)
-	}
-	if string(msg.Data()) != `{"template": "accuse-reception", "applicant": ` {
-		t.Errorf("dead letter payload %q, want the original bytes", msg.Data())
+	for _, tt := range tests {
+		msg, err := dlq.Next(jetstream.FetchMaxWait(10 * time.Second))
+		if err != nil {
+			t.Fatalf("%s: no dead letter: %v", tt.key, err)
+		}
+		if string(msg.Data()) != tt.payload {
+			t.Errorf("%s: dead letter payload %q, want the original bytes", tt.key, msg.Data())
+		}
+		if reason := msg.Headers().Get(bridge.HeaderReason); !strings.Contains(reason, tt.wantReason) {
+			t.Errorf("%s: reason %q, want it to mention %q", tt.key, reason, tt.wantReason)
+		}
+		if errs := msg.Headers().Get(bridge.HeaderErrors); !strings.Contains(errs, tt.wantErrors) {
+			t.Errorf("%s: errors header %q, want %s", tt.key, errs, tt.wantErrors)
+		}
+		id := intake.CaseID("nats", bridge.Submitter.ID, tt.key)
+		if status, _ := camille.do("GET", "/api/v1/cases/"+id, nil); status != http.StatusNotFound {
+			t.Errorf("%s: a refused submission opened case %s (status %d)", tt.key, id, status)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 // Package intake validates submissions and derives case ids, for every way a
 // case can arrive (HTTP, NATS) and for the prefill stage, so that all of them
-// refuse exactly the same things.
+// refuse exactly the same things, with the same field paths, rules and
+// messages in the submission's language.
 package intake
 
 import (
@@ -40,28 +41,60 @@ func (e *InvalidError) Error() string {
 
 func (e *InvalidError) Unwrap() error { return ErrInvalid }
 
+// Limits on what a submission may carry, whatever its template says.
+const (
+	MaxFacts     = 100
+	MaxFactBytes = 10000
+)
+
 // Validator checks submissions against the template catalogue.
 type Validator struct {
 	v       *validator.Validate
 	catalog *templates.Catalog
 }
 
-// NewValidator returns a Validator for the templates in catalog.
+// NewValidator returns a Validator for the templates in catalog, with
+// Dossier's own rules (notfuture, eur, rna, maxlines) registered.
 func NewValidator(catalog *templates.Catalog) *Validator {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(jsonName)
+	registerRules(v)
 	return &Validator{v: v, catalog: catalog}
 }
 
-// Validate returns nil or an *InvalidError naming every invalid field: the
-// applicant, the template and language, missing, invalid or unknown facts.
+// Validate checks a submission as it arrives: the applicant, the template
+// and language, and every fact given. A fact that the template prefills
+// from a legacy system may be absent at this point. It returns nil or an
+// *InvalidError naming every invalid field.
 func (v *Validator) Validate(s contract.Submission) error {
+	return v.validate(s, false)
+}
+
+// ValidateComplete checks a submission whose prefilled facts are filled
+// in: every rule of every field applies.
+func (v *Validator) ValidateComplete(s contract.Submission) error {
+	return v.validate(s, true)
+}
+
+// ValidateCompleteVersion checks a complete submission against a given
+// version of its template, such as a kept version's example.
+func (v *Validator) ValidateCompleteVersion(s contract.Submission, t *templates.Template) error {
+	return v.validateWith(s, t, true)
+}
+
+func (v *Validator) validate(s contract.Submission, complete bool) error {
+	t, _ := v.catalog.Get(s.Template)
+	return v.validateWith(s, t, complete)
+}
+
+func (v *Validator) validateWith(s contract.Submission, t *templates.Template, complete bool) error {
+	lang := languageOf(s)
 	var fields []contract.FieldError
 	if err := v.v.Struct(s); err != nil {
-		fields = append(fields, fieldErrors(err, "")...)
+		fields = append(fields, fieldErrors(err, "", lang, nil)...)
 	}
 	if s.Template != "" {
-		fields = append(fields, v.validateFacts(s)...)
+		fields = append(fields, v.validateFacts(s, t, lang, complete)...)
 	}
 	if len(fields) == 0 {
 		return nil
@@ -70,73 +103,91 @@ func (v *Validator) Validate(s contract.Submission) error {
 	return &InvalidError{Fields: fields}
 }
 
-func (v *Validator) validateFacts(s contract.Submission) []contract.FieldError {
-	t, err := v.catalog.Get(s.Template)
-	if err != nil {
-		return []contract.FieldError{{Field: "template", Message: fmt.Sprintf("unknown template %q (known: %s)", s.Template, strings.Join(v.catalog.IDs(), ", "))}}
+// languageOf is the language refusals are written in: the submission's,
+// or French.
+func languageOf(s contract.Submission) string {
+	if s.Language == "en" {
+		return "en"
+	}
+	return "fr"
+}
+
+func (v *Validator) validateFacts(s contract.Submission, t *templates.Template, lang string, complete bool) []contract.FieldError {
+	if t == nil {
+		return []contract.FieldError{{Field: "template", Rule: "template", Message: msg(lang, "template", s.Template, strings.Join(v.catalog.IDs(), ", "))}}
 	}
 	var out []contract.FieldError
 	if slices.Contains(supportedLanguages, s.Language) && !t.Speaks(s.Language) {
-		out = append(out, contract.FieldError{Field: "language", Message: fmt.Sprintf("template %q has no %q version (has: %s)", t.ID, s.Language, strings.Join(t.Languages, ", "))})
+		out = append(out, contract.FieldError{Field: "language", Rule: "language", Message: msg(lang, "language", t.ID, strings.Join(t.Languages, ", "))})
 	}
-	known := map[string]bool{}
+	if len(s.Facts) > MaxFacts {
+		return append(out, contract.FieldError{Field: "facts", Rule: "max", Message: msg(lang, "toomany", fmt.Sprint(MaxFacts))})
+	}
 	for _, f := range t.Fields {
-		known[f.Name] = true
-		if err := v.v.Var(s.Facts[f.Name], f.Validate); err != nil {
-			out = append(out, fieldErrors(err, "facts."+f.Name)...)
+		value := s.Facts[f.Name]
+		if value == "" && f.Prefill != nil && !complete {
+			continue // the prefill stage completes it, then checks it
 		}
+		out = append(out, v.checkField(t, f, value, s.Facts, lang)...)
 	}
-	for name := range s.Facts {
-		if !known[name] {
-			out = append(out, contract.FieldError{Field: "facts." + name, Message: "unknown field for template " + t.ID})
+	for name, value := range s.Facts {
+		if t.Field(name) == nil {
+			out = append(out, contract.FieldError{Field: "facts." + name, Rule: "unknown", Message: msg(lang, "unknown", t.ID)})
+		} else if len(value) > MaxFactBytes {
+			out = append(out, contract.FieldError{Field: "facts." + name, Rule: "max", Message: msg(lang, "max", fmt.Sprint(MaxFactBytes))})
 		}
 	}
 	return out
+}
+
+// checkField applies a field's rules to its value; cross-field rules
+// (after=<field>, notabove=<field>) are checked here, the rest by validator/v10.
+func (v *Validator) checkField(t *templates.Template, f templates.Field, value string, facts map[string]string, lang string) []contract.FieldError {
+	rules, cross := splitCrossRules(f.Validate)
+	path := "facts." + f.Name
+	if rules != "" {
+		if err := v.v.Var(value, rules); err != nil {
+			return fieldErrors(err, path, lang, f.Label)
+		}
+	}
+	for _, rule := range cross {
+		if fe, bad := checkCross(t, f, value, facts, rule, lang); bad {
+			fe.Field = path
+			return []contract.FieldError{fe}
+		}
+	}
+	return nil
 }
 
 // supportedLanguages are the languages a submission may ask for; the
 // struct rule reports any other, so the template check skips it.
 var supportedLanguages = []string{"fr", "en"}
 
-func fieldErrors(err error, name string) []contract.FieldError {
+func fieldErrors(err error, path, lang string, label map[string]string) []contract.FieldError {
 	var verrs validator.ValidationErrors
 	if !errors.As(err, &verrs) {
-		return []contract.FieldError{{Field: name, Message: err.Error()}}
+		return []contract.FieldError{{Field: path, Rule: "invalid", Message: err.Error()}}
 	}
 	out := make([]contract.FieldError, 0, len(verrs))
 	for _, fe := range verrs {
-		field := name
+		field := path
 		if field == "" {
 			field = strings.TrimPrefix(fe.Namespace(), "Submission.")
 		}
-		out = append(out, contract.FieldError{Field: field, Message: describe(fe)})
+		name := label[lang]
+		if name == "" {
+			name = builtinLabel(field, lang)
+		}
+		out = append(out, contract.FieldError{Field: field, Rule: ruleName(fe), Message: describe(lang, name, fe)})
 	}
 	return out
 }
 
-func describe(fe validator.FieldError) string {
-	switch fe.Tag() {
-	case "required":
-		return "is required"
-	case "email":
-		return "must be an email address"
-	case "oneof":
-		return "must be one of: " + fe.Param()
-	case "max":
-		return "must have at most " + fe.Param() + " characters or items"
-	case "min":
-		return "must have at least " + fe.Param() + " characters or items"
-	case "datetime":
-		return "must be a date formatted " + fe.Param()
+func ruleName(fe validator.FieldError) string {
+	if fe.Param() == "" {
+		return fe.Tag()
 	}
-	return fmt.Sprintf("fails rule %q", fe.Tag()+paramSuffix(fe.Param()))
-}
-
-func paramSuffix(p string) string {
-	if p == "" {
-		return ""
-	}
-	return "=" + p
+	return fe.Tag() + "=" + fe.Param()
 }
 
 func jsonName(f reflect.StructField) string {
@@ -169,4 +220,14 @@ func Fingerprint(s contract.Submission) string {
 	raw, _ := json.Marshal(s) // maps marshal with sorted keys: stable
 	sum := sha256.Sum256(raw)
 	return hex.EncodeToString(sum[:])
+}
+
+// CheckRule runs rules once on an empty value. It panics when a rule is
+// unknown, as validator/v10 does; `dossier templates check` uses it to
+// report such rules before any citizen meets them.
+func (v *Validator) CheckRule(rules string) {
+	plain, _ := splitCrossRules(rules)
+	if plain != "" {
+		_ = v.v.Var("", plain)
+	}
 }

@@ -48,10 +48,9 @@ func with(edit func(s *contract.Submission)) contract.Submission {
 	return s
 }
 
-// wantField is one expected field error: its field name and a fragment of
-// its message.
+// wantField is one expected field error: its path and the rule it breaks.
 type wantField struct {
-	field, msg string
+	field, rule string
 }
 
 func TestValidate(t *testing.T) {
@@ -63,103 +62,109 @@ func TestValidate(t *testing.T) {
 		{name: "valid", sub: validSubmission()},
 		{name: "missing applicant name",
 			sub:     with(func(s *contract.Submission) { s.Applicant.Name = "" }),
-			wantErr: []wantField{{"applicant.name", "is required"}}},
+			wantErr: []wantField{{"applicant.name", "required"}}},
 		{name: "applicant name too long",
 			sub:     with(func(s *contract.Submission) { s.Applicant.Name = strings.Repeat("é", 201) }),
-			wantErr: []wantField{{"applicant.name", "at most 200 characters"}}},
+			wantErr: []wantField{{"applicant.name", "max=200"}}},
 		{name: "applicant name at the limit",
 			sub: with(func(s *contract.Submission) { s.Applicant.Name = strings.Repeat("é", 200) })},
 		{name: "bad email",
 			sub:     with(func(s *contract.Submission) { s.Applicant.Email = "zoe-at-example.org" }),
-			wantErr: []wantField{{"applicant.email", "must be an email address"}}},
+			wantErr: []wantField{{"applicant.email", "email"}}},
 		{name: "missing email",
 			sub:     with(func(s *contract.Submission) { s.Applicant.Email = "" }),
-			wantErr: []wantField{{"applicant.email", "is required"}}},
+			wantErr: []wantField{{"applicant.email", "required"}}},
 		{name: "no address",
 			sub:     with(func(s *contract.Submission) { s.Applicant.Address = nil }),
-			wantErr: []wantField{{"applicant.address", "is required"}}},
+			wantErr: []wantField{{"applicant.address", "required"}}},
 		{name: "empty address",
 			sub:     with(func(s *contract.Submission) { s.Applicant.Address = []string{} }),
-			wantErr: []wantField{{"applicant.address", "at least 1"}}},
+			wantErr: []wantField{{"applicant.address", "min=1"}}},
 		{name: "too many address lines",
 			sub: with(func(s *contract.Submission) {
 				s.Applicant.Address = []string{"1", "2", "3", "4", "5", "6", "7"}
 			}),
-			wantErr: []wantField{{"applicant.address", "at most 6"}}},
+			wantErr: []wantField{{"applicant.address", "max=6"}}},
 		{name: "empty address line",
 			sub: with(func(s *contract.Submission) {
 				s.Applicant.Address = []string{"12 rue des Écoles", "", "44000 Nantes"}
 			}),
-			wantErr: []wantField{{"applicant.address[1]", "is required"}}},
+			wantErr: []wantField{{"applicant.address[1]", "required"}}},
 		// An unsupported language is reported once, by the global rule.
 		{name: "unknown language",
 			sub:     with(func(s *contract.Submission) { s.Language = "de" }),
-			wantErr: []wantField{{"language", "must be one of: fr en"}}},
-		{name: "language the template lacks",
-			sub:     with(func(s *contract.Submission) { s.Language = "en" }),
-			wantErr: []wantField{{"language", `template "accuse-reception" has no "en" version (has: fr)`}}},
+			wantErr: []wantField{{"language", "oneof=fr en"}}},
 		{name: "unknown template lists the known ids",
 			sub:     with(func(s *contract.Submission) { s.Template = "permis-de-construire" }),
-			wantErr: []wantField{{"template", `unknown template "permis-de-construire" (known: accuse-reception)`}}},
+			wantErr: []wantField{{"template", "template"}}},
 		{name: "missing template",
 			sub:     with(func(s *contract.Submission) { s.Template = "" }),
-			wantErr: []wantField{{"template", "is required"}}},
+			wantErr: []wantField{{"template", "required"}}},
 		{name: "missing fact",
 			sub:     with(func(s *contract.Submission) { delete(s.Facts, "request_subject") }),
-			wantErr: []wantField{{"facts.request_subject", "is required"}}},
+			wantErr: []wantField{{"facts.request_subject", "required"}}},
+		{name: "empty fact",
+			sub:     with(func(s *contract.Submission) { s.Facts["request_subject"] = "" }),
+			wantErr: []wantField{{"facts.request_subject", "required"}}},
 		{name: "no facts at all",
 			sub: with(func(s *contract.Submission) { s.Facts = nil }),
 			wantErr: []wantField{
-				{"facts.received_on", "is required"},
-				{"facts.request_subject", "is required"},
+				{"facts.received_on", "required"},
+				{"facts.request_subject", "required"},
 			}},
 		{name: "fact too short",
 			sub:     with(func(s *contract.Submission) { s.Facts["request_subject"] = "ab" }),
-			wantErr: []wantField{{"facts.request_subject", "at least 3"}}},
+			wantErr: []wantField{{"facts.request_subject", "min=3"}}},
+		{name: "fact too long",
+			sub:     with(func(s *contract.Submission) { s.Facts["request_subject"] = strings.Repeat("x", 301) }),
+			wantErr: []wantField{{"facts.request_subject", "max=300"}}},
 		{name: "malformed date",
 			sub:     with(func(s *contract.Submission) { s.Facts["received_on"] = "20/11/2026" }),
-			wantErr: []wantField{{"facts.received_on", "must be a date formatted 2006-01-02"}}},
+			wantErr: []wantField{{"facts.received_on", "datetime=2006-01-02"}}},
 		{name: "impossible date",
 			sub:     with(func(s *contract.Submission) { s.Facts["received_on"] = "2026-02-30" }),
-			wantErr: []wantField{{"facts.received_on", "must be a date formatted 2006-01-02"}}},
+			wantErr: []wantField{{"facts.received_on", "datetime=2006-01-02"}}},
+		{name: "date in the future",
+			sub:     with(func(s *contract.Submission) { s.Facts["received_on"] = "2099-01-01" }),
+			wantErr: []wantField{{"facts.received_on", "notfuture"}}},
 		{name: "unknown fact",
 			sub:     with(func(s *contract.Submission) { s.Facts["iban"] = "FR76" }),
-			wantErr: []wantField{{"facts.iban", "unknown field for template accuse-reception"}}},
+			wantErr: []wantField{{"facts.iban", "unknown"}}},
+		{name: "oversized fact",
+			sub:     with(func(s *contract.Submission) { s.Facts["request_subject"] = strings.Repeat("x", MaxFactBytes+1) }),
+			wantErr: []wantField{{"facts.request_subject", "max=300"}, {"facts.request_subject", "max"}}},
 		{name: "several errors, all reported and sorted",
 			sub: with(func(s *contract.Submission) {
-				s.Language = "en"
 				s.Applicant.Name = ""
 				s.Applicant.Email = "nope"
 				s.Facts["received_on"] = "hier"
 				s.Facts["zzz"] = "x"
 			}),
 			wantErr: []wantField{
-				{"applicant.email", "must be an email address"},
-				{"applicant.name", "is required"},
-				{"facts.received_on", "must be a date"},
-				{"facts.zzz", "unknown field"},
-				{"language", `has no "en" version`},
+				{"applicant.email", "email"},
+				{"applicant.name", "required"},
+				{"facts.received_on", "datetime=2006-01-02"},
+				{"facts.zzz", "unknown"},
 			}},
 	}
 	v := newTestValidator(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := v.Validate(tt.sub)
-			if tt.wantErr == nil {
-				if err != nil {
-					t.Fatalf("Validate: unexpected error: %v", err)
-				}
-				return
-			}
-			checkFields(t, err, tt.wantErr)
+			checkFields(t, v.Validate(tt.sub), tt.wantErr)
 		})
 	}
 }
 
-// checkFields fails unless err is an *InvalidError listing exactly want, in
-// order, each message containing the wanted fragment.
+// checkFields fails unless err lists exactly want, in order, each with a
+// message that names the field's label; nil want means err must be nil.
 func checkFields(t *testing.T, err error, want []wantField) {
 	t.Helper()
+	if want == nil {
+		if err != nil {
+			t.Fatalf("Validate: unexpected error: %v", err)
+		}
+		return
+	}
 	var invalid *InvalidError
 	if !errors.As(err, &invalid) {
 		t.Fatalf("Validate = %v, want *InvalidError", err)
@@ -169,13 +174,36 @@ func checkFields(t *testing.T, err error, want []wantField) {
 		t.Fatalf("Validate reported %d fields, want %d:\n%v", len(got), len(want), got)
 	}
 	for i, w := range want {
-		if got[i].Field != w.field || !strings.Contains(got[i].Message, w.msg) {
-			t.Errorf("field %d = %q: %q, want %q: …%s…", i, got[i].Field, got[i].Message, w.field, w.msg)
+		if got[i].Field != w.field || got[i].Rule != w.rule || got[i].Message == "" {
+			t.Errorf("field %d = %q %q: %q, want %q %q", i, got[i].Field, got[i].Rule, got[i].Message, w.field, w.rule)
+		}
+		if !strings.Contains(err.Error(), got[i].Field+": "+got[i].Message) {
+			t.Errorf("Error() = %q, does not name %s", err.Error(), got[i].Field)
 		}
 	}
-	for _, f := range got {
-		if !strings.Contains(err.Error(), f.Field+": "+f.Message) {
-			t.Errorf("Error() = %q, does not name %s", err.Error(), f.Field)
+}
+
+// Refusals are written in the submission's language, with the field's label.
+func TestMessagesInTheSubmissionLanguage(t *testing.T) {
+	v := newTestValidator(t)
+	tests := []struct {
+		lang string
+		want []string
+	}{
+		{"fr", []string{"« Date de réception » doit être une date qui existe, au format AAAA-MM-JJ", "« Adresse électronique du demandeur » doit être une adresse électronique valide"}},
+		{"en", []string{"“Date received” must be a date that exists, formatted YYYY-MM-DD", "“Applicant's email address” must be a valid email address"}},
+	}
+	for _, tt := range tests {
+		sub := with(func(s *contract.Submission) {
+			s.Language = tt.lang
+			s.Facts["received_on"] = "2026-13-01"
+			s.Applicant.Email = "x"
+		})
+		err := v.Validate(sub)
+		for _, w := range tt.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: %v, want a message %q", tt.lang, err, w)
+			}
 		}
 	}
 }
