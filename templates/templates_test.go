@@ -11,18 +11,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
-// example is the shape of a manifest's example: node.
-type example struct {
-	Template  string `yaml:"template"`
-	Language  string `yaml:"language"`
-	Applicant struct {
-		Name    string   `yaml:"name"`
-		Email   string   `yaml:"email"`
-		Address []string `yaml:"address"`
-	} `yaml:"applicant"`
-	Facts map[string]string `yaml:"facts"`
-}
-
 // mustGet loads the embedded catalogue and returns template id.
 func mustGet(tb testing.TB, id string) *Template {
 	tb.Helper()
@@ -37,32 +25,35 @@ func mustGet(tb testing.TB, id string) *Template {
 	return t
 }
 
+var testService = Service{
+	Administration: "Ville de Montreuil-sur-Loire",
+	Service:        "Service Relations usagers",
+	Contact:        "relations.usagers@montreuil-sur-loire.example",
+}
+
 // exampleData decodes t's example and returns the data to execute it with,
-// as the template drafter would build it.
-func exampleData(tb testing.TB, t *Template) (example, Data) {
+// as the template drafter builds it.
+func exampleData(tb testing.TB, t *Template) (Example, Data) {
 	tb.Helper()
-	var ex example
-	if err := t.Example.Decode(&ex); err != nil {
-		tb.Fatalf("decode example of %s: %v", t.ID, err)
-	}
-	if ex.Template != t.ID || len(ex.Facts) == 0 {
-		tb.Fatalf("example of %s: template %q, %d facts", t.ID, ex.Template, len(ex.Facts))
-	}
-	deadline, err := t.DeadlineFor(ex.Facts["received_on"])
+	ex, err := t.ExampleSubmission()
 	if err != nil {
-		tb.Fatalf("DeadlineFor: %v", err)
+		tb.Fatal(err)
 	}
-	return ex, Data{
-		Reference: "DOS-6F1C2A4E",
-		Applicant: Applicant{Name: ex.Applicant.Name, Address: ex.Applicant.Address},
-		Facts:     ex.Facts,
-		Service: Service{
-			Administration: "Ville de Montreuil-sur-Loire",
-			Service:        "Service Relations usagers",
-			Contact:        "relations.usagers@montreuil-sur-loire.example",
-		},
-		Deadline: deadline,
+	data, err := t.DataFor("DOS-6F1C2A4E", Applicant{Name: ex.Applicant.Name, Address: ex.Applicant.Address}, ex.Facts, testService)
+	if err != nil {
+		tb.Fatalf("DataFor: %v", err)
 	}
+	return ex, data
+}
+
+// The catalogue an administration needs, and the languages each speaks.
+var wantTemplates = map[string][]string{
+	"accuse-reception":          {"fr", "en"},
+	"demande-pieces":            {"fr", "en"},
+	"subvention-attribution":    {"fr", "en"},
+	"subvention-refus":          {"fr"},
+	"occupation-domaine-public": {"fr"},
+	"communication-documents":   {"fr"},
 }
 
 func TestLoadEmbeddedCatalogue(t *testing.T) {
@@ -70,13 +61,19 @@ func TestLoadEmbeddedCatalogue(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
-	tmpl, err := c.Get("accuse-reception")
-	if err != nil {
-		t.Fatalf("Get: %v (ids: %v)", err, c.IDs())
+	for id, langs := range wantTemplates {
+		tmpl, err := c.Get(id)
+		if err != nil {
+			t.Errorf("Get: %v (ids: %v)", err, c.IDs())
+			continue
+		}
+		for _, lang := range langs {
+			if !tmpl.Speaks(lang) {
+				t.Errorf("%s does not speak %s", id, lang)
+			}
+		}
 	}
-	if tmpl.Version < 1 || !tmpl.Speaks("fr") || tmpl.Speaks("en") {
-		t.Errorf("accuse-reception: version %d, fr %v, en %v", tmpl.Version, tmpl.Speaks("fr"), tmpl.Speaks("en"))
-	}
+	tmpl := mustGet(t, "accuse-reception")
 	if tmpl.Deadline == nil || tmpl.Deadline.Rule != "SVA" || tmpl.Deadline.Months != 2 {
 		t.Errorf("accuse-reception deadline = %+v, want SVA 2 months", tmpl.Deadline)
 	}
@@ -92,11 +89,6 @@ func TestExecuteExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Execute: %v", err)
 	}
-	for _, part := range []string{letter.Subject, letter.Body} {
-		if strings.Contains(part, "{{") || strings.Contains(part, "}}") || strings.Contains(part, "<no value>") {
-			t.Errorf("leftover template code in %q", part)
-		}
-	}
 	if !strings.Contains(letter.Subject, ex.Facts["request_subject"]) {
 		t.Errorf("Subject = %q, want the request subject", letter.Subject)
 	}
@@ -108,20 +100,46 @@ func TestExecuteExample(t *testing.T) {
 	if len(letter.Mentions) == 0 {
 		t.Errorf("no mentions")
 	}
-	if _, err := tmpl.Execute("en", data); err == nil {
-		t.Errorf("Execute(en) succeeded for a template without English")
+	if _, err := tmpl.Execute("de", data); err == nil {
+		t.Errorf("Execute(de) succeeded for a template without German")
 	}
 }
 
+// TestExecuteGolden prints every template's example in every language it
+// speaks and compares with testdata/<id>.<lang>.golden; regenerate with
+// go test ./templates -update, then read the diff.
 func TestExecuteGolden(t *testing.T) {
-	tmpl := mustGet(t, "accuse-reception")
-	ex, data := exampleData(t, tmpl)
-	letter, err := tmpl.Execute(ex.Language, data)
+	c, err := Load()
 	if err != nil {
-		t.Fatalf("Execute: %v", err)
+		t.Fatal(err)
 	}
-	got := "Subject: " + letter.Subject + "\n\n" + letter.Body + "\n\n-- \n" + strings.Join(letter.Mentions, "\n") + "\n"
-	path := filepath.Join("testdata", "accuse-reception.fr.golden")
+	for _, tmpl := range c.All() {
+		for _, lang := range tmpl.Languages {
+			t.Run(tmpl.Key()+"/"+lang, func(t *testing.T) {
+				_, data := exampleData(t, tmpl)
+				letter, err := tmpl.Execute(lang, data)
+				if err != nil {
+					t.Fatalf("Execute: %v", err)
+				}
+				checkNoTemplateCode(t, letter)
+				got := "Subject: " + letter.Subject + "\n\n" + letter.Body + "\n\n-- \n" + strings.Join(letter.Mentions, "\n") + "\n"
+				compareGolden(t, filepath.Join("testdata", tmpl.Dir+"."+lang+".golden"), got)
+			})
+		}
+	}
+}
+
+func checkNoTemplateCode(t *testing.T, letter Letter) {
+	t.Helper()
+	for _, part := range []string{letter.Subject, letter.Body} {
+		if strings.Contains(part, "{{") || strings.Contains(part, "}}") || strings.Contains(part, "<no value>") || strings.Contains(part, "%!") {
+			t.Errorf("leftover template code in %q", part)
+		}
+	}
+}
+
+func compareGolden(t *testing.T, path, got string) {
+	t.Helper()
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatalf("update golden: %v", err)
@@ -266,6 +284,7 @@ func TestDeadlineForTemplateWithoutDeadline(t *testing.T) {
 const goodManifest = `id: lettre
 version: 1
 languages: [fr]
+approval: {roles: [caseworker], approvals: 1}
 title:
   fr: Lettre
 subject:
@@ -319,7 +338,7 @@ func TestLoadFS(t *testing.T) {
 		{name: "one broken folder among good ones", wantErr: "templates: zzz:", files: fstest.MapFS{
 			"lettre/manifest.yaml": {Data: []byte(goodManifest)},
 			"lettre/fr.tmpl":       {Data: []byte("Bonjour")},
-			"zzz/manifest.yaml":    {Data: []byte("id: zzz\nversion: 1\nlanguages: [fr]\ntitle: {fr: Z}\nsubject: {fr: Z}\n")},
+			"zzz/manifest.yaml":    {Data: []byte("id: zzz\nversion: 1\nlanguages: [fr]\ntitle: {fr: Z}\nsubject: {fr: Z}\napproval: {roles: [caseworker], approvals: 1}\n")},
 			"zzz/fr.tmpl":          {Data: []byte("{{end}}")},
 		}},
 	}

@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -23,6 +24,8 @@ type cli struct {
 	Worker      workerCmd      `cmd:"" help:"Run the case worker against an external Temporal and NATS."`
 	API         apiCmd         `cmd:"" name:"api" help:"Run the HTTP API against an external Temporal and NATS."`
 	Bridge      bridgeCmd      `cmd:"" help:"Run the NATS intake bridge against an external Temporal and NATS."`
+	Templates   templatesCmd   `cmd:"" help:"List, show, check and lock letter templates."`
+	LegacySim   legacySimCmd   `cmd:"" name:"legacy-sim" help:"Run simulated legacy systems (rna, population, voirie) answering on legacy.> from seed data."`
 	Healthcheck healthcheckCmd `cmd:"" help:"Exit 0 when the given /healthz URL answers 200 (for container healthchecks)."`
 }
 
@@ -38,6 +41,7 @@ func main() {
 	defer stop()
 	kctx.BindTo(ctx, (*context.Context)(nil))
 	kctx.Bind(logger)
+	kctx.BindTo(os.Stdout, (*io.Writer)(nil))
 	if err := kctx.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "dossier:", err)
 		os.Exit(1)
