@@ -8,6 +8,7 @@ package activities
 
 import (
 	"context"
+	"time"
 
 	"github.com/dossier/dossier/config"
 	"github.com/dossier/dossier/internal/intake"
@@ -46,4 +47,7 @@ type Activities struct {
 	Documents      DocumentStore
 	Events         Publisher
 	Mail           Mailer
+	Legacy         Legacy
+	// LegacyTimeout bounds each legacy request; LookupTimeout when zero.
+	LegacyTimeout time.Duration
 }

@@ -266,7 +266,7 @@ func TestDraft(t *testing.T) {
 		t.Fatalf("Reference = %q", ref)
 	}
 	for _, want := range []string{ref, "inscription sur les listes électorales", "20 novembre 2026",
-		"20 janvier 2027", f.a.Administration.Service, f.a.Administration.Contact} {
+		"20 janvier 2027", f.a.Administration.Service} {
 		if !strings.Contains(d.Body, want) {
 			t.Errorf("body lacks %q:\n%s", want, d.Body)
 		}
@@ -274,8 +274,9 @@ func TestDraft(t *testing.T) {
 	if !strings.Contains(d.Subject, "inscription sur les listes électorales") {
 		t.Errorf("Subject = %q", d.Subject)
 	}
-	if !slices.Equal(d.Mentions, tmpl.Mentions["fr"]) || len(d.Mentions) == 0 {
-		t.Errorf("Mentions = %q, want the template's", d.Mentions)
+	contact := "Pour toute question : " + f.a.Administration.Contact + "."
+	if !slices.Equal(d.Mentions, append(slices.Clone(tmpl.Mentions["fr"]), contact)) || len(tmpl.Mentions["fr"]) == 0 {
+		t.Errorf("Mentions = %q, want the template's and the service's contact", d.Mentions)
 	}
 }
 
@@ -285,12 +286,12 @@ func TestDraftRefuses(t *testing.T) {
 		edit     func(in *contract.DraftInput)
 		wantType string
 	}{
-		{name: "pinned template version differs from the catalogue",
+		{name: "pinned template version the catalogue no longer has",
 			edit:     func(in *contract.DraftInput) { in.Prefill.TemplateVersion++ },
 			wantType: "TemplateVersionGone"},
 		{name: "unknown template",
 			edit:     func(in *contract.DraftInput) { in.Case.Submission.Template = "nope" },
-			wantType: contract.ErrTypeInvalidSubmission},
+			wantType: "TemplateVersionGone"},
 		{name: "malformed receipt date",
 			edit:     func(in *contract.DraftInput) { in.Prefill.Facts["received_on"] = "hier" },
 			wantType: contract.ErrTypeInvalidSubmission},

@@ -18,45 +18,43 @@ const DrafterTemplate = "template"
 // configured, the template drafter fills the template with the facts and the
 // draft says so. A reviewer's comment is kept on the draft it asked for.
 func (a *Activities) Draft(ctx context.Context, in contract.DraftInput) (contract.Draft, error) {
-	t, err := a.Catalog.Get(in.Case.Submission.Template)
+	sub := in.Case.Submission
+	t, err := a.Catalog.GetVersion(sub.Template, in.Prefill.TemplateVersion)
 	if err != nil {
-		return contract.Draft{}, temporal.NewNonRetryableApplicationError(err.Error(), contract.ErrTypeInvalidSubmission, err)
-	}
-	if t.Version != in.Prefill.TemplateVersion {
 		return contract.Draft{}, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("template %s is at version %d, the case pinned version %d", t.ID, t.Version, in.Prefill.TemplateVersion),
-			"TemplateVersionGone", nil)
+			fmt.Sprintf("the case is pinned to %s@%d, which this worker does not have: %v", sub.Template, in.Prefill.TemplateVersion, err),
+			"TemplateVersionGone", err)
 	}
-	data, err := a.templateData(t, in)
+	data, err := t.DataFor(contract.Reference(in.Case.CaseID),
+		templates.Applicant{Name: sub.Applicant.Name, Address: sub.Applicant.Address}, in.Prefill.Facts, a.service())
 	if err != nil {
 		return contract.Draft{}, temporal.NewNonRetryableApplicationError(err.Error(), contract.ErrTypeInvalidSubmission, err)
 	}
-	letter, err := t.Execute(in.Case.Submission.Language, data)
+	letter, err := t.Execute(sub.Language, data)
 	if err != nil {
 		return contract.Draft{}, fmt.Errorf("draft %s: %w", in.Case.CaseID, err)
+	}
+	contact, err := a.Catalog.Mentions().Render("contact", sub.Language, templates.MentionData{Contact: a.Administration.Contact})
+	if err != nil {
+		return contract.Draft{}, err
 	}
 	return contract.Draft{
 		Version: in.Version, Subject: letter.Subject, Body: letter.Body,
 		Template: t.ID, TemplateVersion: t.Version, Drafter: DrafterTemplate,
-		Mentions: letter.Mentions, Comment: in.Comment,
+		Mentions: appendNonEmpty(letter.Mentions, contact), Comment: in.Comment,
 	}, nil
 }
 
-func (a *Activities) templateData(t *templates.Template, in contract.DraftInput) (templates.Data, error) {
-	deadline, err := t.DeadlineFor(in.Prefill.Facts["received_on"])
-	if err != nil && t.Deadline != nil {
-		return templates.Data{}, err
+func (a *Activities) service() templates.Service {
+	return templates.Service{Administration: a.Administration.Name, Service: a.Administration.Service, Contact: a.Administration.Contact}
+}
+
+func appendNonEmpty(list []string, more ...string) []string {
+	out := append([]string{}, list...)
+	for _, m := range more {
+		if m != "" {
+			out = append(out, m)
+		}
 	}
-	app := in.Case.Submission.Applicant
-	return templates.Data{
-		Reference: contract.Reference(in.Case.CaseID),
-		Applicant: templates.Applicant{Name: app.Name, Address: app.Address},
-		Facts:     in.Prefill.Facts,
-		Service: templates.Service{
-			Administration: a.Administration.Name,
-			Service:        a.Administration.Service,
-			Contact:        a.Administration.Contact,
-		},
-		Deadline: deadline,
-	}, nil
+	return out
 }

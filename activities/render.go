@@ -10,18 +10,18 @@ import (
 
 	"github.com/dossier/dossier/internal/contract"
 	"github.com/dossier/dossier/internal/pdf"
+	"github.com/dossier/dossier/templates"
 )
-
-// MentionTemplateDrafter is printed on letters drafted without any model,
-// so that the citizen knows how the letter was prepared.
-const MentionTemplateDrafter = "Ce courrier a été rédigé à partir d'un modèle de lettre de l'administration, sans recours à un système d'intelligence artificielle, et relu puis validé par un agent."
 
 // Render renders the approved letter to PDF and stores it in the document
 // store before anyone is notified. It returns the document's name and
 // SHA-256; the bytes never enter the workflow history. Rendering is
 // deterministic, so a retry stores the same bytes under the same name.
 func (a *Activities) Render(ctx context.Context, in contract.RenderInput) (contract.Document, error) {
-	letter := a.letter(in)
+	letter, err := a.letter(in)
+	if err != nil {
+		return contract.Document{}, err
+	}
 	raw, err := a.Renderer.Render(letter)
 	if err != nil {
 		return contract.Document{}, temporal.NewNonRetryableApplicationError(
@@ -40,12 +40,18 @@ func DocumentName(caseID string, version int) string {
 	return fmt.Sprintf("cases/%s/letter-v%d.pdf", caseID, version)
 }
 
-func (a *Activities) letter(in contract.RenderInput) pdf.Letter {
+// letter lays out the approved draft; the last mention says how the letter
+// was drafted: with a model (CRPA art. L311-3-1) or from a template alone.
+func (a *Activities) letter(in contract.RenderInput) (pdf.Letter, error) {
 	app := in.Case.Submission.Applicant
 	admin := a.Administration
-	mentions := append([]string{}, in.Draft.Mentions...)
+	kind := "ai"
 	if in.Draft.Drafter == DrafterTemplate {
-		mentions = append(mentions, MentionTemplateDrafter)
+		kind = "template_drafter"
+	}
+	how, err := a.Catalog.Mentions().Render(kind, in.Case.Submission.Language, templates.MentionData{Model: in.Draft.Model})
+	if err != nil {
+		return pdf.Letter{}, err
 	}
 	return pdf.Letter{
 		Language:       in.Case.Submission.Language,
@@ -61,8 +67,8 @@ func (a *Activities) letter(in contract.RenderInput) pdf.Letter {
 		Body:           in.Draft.Body,
 		Signatory:      in.Approver.Name,
 		SignatoryTitle: in.Approver.Title,
-		Mentions:       mentions,
+		Mentions:       appendNonEmpty(in.Draft.Mentions, how),
 		Title:          in.Draft.Subject,
 		Author:         admin.Name,
-	}
+	}, nil
 }

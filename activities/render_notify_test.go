@@ -11,6 +11,7 @@ import (
 
 	"github.com/dossier/dossier/internal/contract"
 	"github.com/dossier/dossier/internal/pdf/pdftest"
+	"github.com/dossier/dossier/templates"
 )
 
 var approver = contract.Actor{
@@ -92,7 +93,7 @@ func TestRenderLetterText(t *testing.T) {
 	admin := f.a.Administration
 	for _, want := range []string{
 		approver.Name, approver.Title,
-		MentionTemplateDrafter,
+		mention(t, f, "template_drafter", templates.MentionData{}),
 		in.Draft.Mentions[0],
 		contract.Reference(testCaseID),
 		"Zoë Lefèvre-Œuvray", "12 rue des Écoles",
@@ -109,12 +110,25 @@ func TestRenderLetterText(t *testing.T) {
 func TestRenderMentionsTemplateDrafterOnlyForTemplateDrafts(t *testing.T) {
 	f := newFixture(t)
 	in := renderInput(t, f)
-	in.Draft.Drafter = "llm"
+	in.Draft.Drafter, in.Draft.Model = "llm", "mistral-small-3.2-24b"
 	doc := render(t, f, in)
 	text := flatten(pdftest.Text(t, f.store.objects[doc.Object]))
 	if strings.Contains(text, "sans recours à un système d'intelligence artificielle") {
 		t.Errorf("a model-drafted letter claims no model was used")
 	}
+	if ai := mention(t, f, "ai", templates.MentionData{Model: in.Draft.Model}); !strings.Contains(text, ai) {
+		t.Errorf("a model-drafted letter lacks the CRPA L311-3-1 mention naming the model:\n%s", text)
+	}
+}
+
+// mention is a shared mention as the catalogue renders it in French.
+func mention(t *testing.T, f *fixture, kind string, data templates.MentionData) string {
+	t.Helper()
+	m, err := f.a.Catalog.Mentions().Render(kind, "fr", data)
+	if err != nil || m == "" {
+		t.Fatalf("mention %s: %q, %v", kind, m, err)
+	}
+	return m
 }
 
 func TestRenderRefusesUnprintableLetter(t *testing.T) {

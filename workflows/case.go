@@ -86,10 +86,29 @@ func (c *caseRun) run(ctx workflow.Context) error {
 	}
 }
 
+// prefillStage validates and completes the submission. A legacy system
+// that is down may make it wait: the activity retries for up to
+// prefillPatience, then the case fails with the reason.
 func (c *caseRun) prefillStage(ctx workflow.Context) error {
-	ctx = withActivityOptions(ctx)
-	return workflow.ExecuteActivity(ctx, contract.ActivityPrefill, c.in).Get(ctx, &c.prefill)
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: prefillPatience,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        2 * time.Second,
+			MaximumInterval:        5 * time.Minute,
+			NonRetryableErrorTypes: []string{contract.ErrTypeInvalidSubmission},
+		},
+	})
+	if err := workflow.ExecuteActivity(ctx, contract.ActivityPrefill, c.in).Get(ctx, &c.prefill); err != nil {
+		return err
+	}
+	c.state.TemplateVersion = c.prefill.TemplateVersion
+	c.state.Facts, c.state.Sources, c.state.Flags = c.prefill.Facts, c.prefill.Sources, c.prefill.Flags
+	return nil
 }
+
+// prefillPatience is how long a case waits for a legacy system to answer.
+const prefillPatience = 72 * time.Hour
 
 func (c *caseRun) draftStage(ctx workflow.Context, comment string) error {
 	c.enter(ctx, contract.StageDrafting)
@@ -103,8 +122,6 @@ func (c *caseRun) draftStage(ctx workflow.Context, comment string) error {
 	if err := workflow.ExecuteActivity(actx, contract.ActivityDraft, in).Get(actx, &draft); err != nil {
 		return err
 	}
-	c.state.TemplateVersion = draft.TemplateVersion
-	c.state.Facts = c.prefill.Facts
 	c.state.Draft = &draft
 	c.publish(ctx, contract.EventDrafted, contract.Event{Version: draft.Version})
 	c.enter(ctx, contract.StageAwaitingApproval)

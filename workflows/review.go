@@ -26,14 +26,23 @@ func (c *caseRun) validateReview(ctx workflow.Context, in contract.ReviewInput) 
 	switch {
 	case in.Reviewer.ID == "":
 		return refuse(contract.ErrTypeForbidden, "reviewer identity is missing")
-	case !in.Reviewer.HasRole(contract.RoleCaseworker, contract.RoleSupervisor):
-		return refuse(contract.ErrTypeForbidden, "%s may not review cases: a caseworker or supervisor role is required", in.Reviewer.ID)
+	case !in.Reviewer.HasRole(c.reviewerRoles()...):
+		return refuse(contract.ErrTypeForbidden, "%s may not review this case: one of the roles %v is required", in.Reviewer.ID, c.reviewerRoles())
 	case in.Reviewer.ID == c.state.SubmittedBy.ID:
 		return refuse(contract.ErrTypeForbidden, "four-eyes rule: %s submitted this case and may not review it", in.Reviewer.ID)
 	case in.Version != c.state.Draft.Version:
 		return refuse(contract.ErrTypeStaleVersion, "draft version %d is stale: the current version is %d", in.Version, c.state.Draft.Version)
 	}
 	return nil
+}
+
+// reviewerRoles are the roles the case's template lets review it; cases
+// started before templates declared them accept caseworkers and supervisors.
+func (c *caseRun) reviewerRoles() []string {
+	if roles := c.prefill.Approval.Roles; len(roles) > 0 {
+		return roles
+	}
+	return []string{contract.RoleCaseworker, contract.RoleSupervisor}
 }
 
 func checkDecision(in contract.ReviewInput) error {

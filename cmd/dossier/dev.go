@@ -17,12 +17,13 @@ type devCmd struct {
 	UIPort       int    `name:"ui-port" help:"Temporal Web UI port (0 picks a free one)." default:"8233"`
 	NoUI         bool   `name:"no-ui" help:"Do not start Temporal's Web UI."`
 	NoDemo       bool   `name:"no-demo" help:"Do not open demo cases on a first start."`
+	NoLegacySim  bool   `name:"no-legacy-sim" help:"Do not start the simulated legacy systems (answer legacy.> yourself)."`
 }
 
 func (c *devCmd) Run(ctx context.Context, logger *slog.Logger) error {
 	app := devstack.New(devstack.Options{
 		DataDir: c.Data, HTTPAddr: c.HTTP, TemporalPort: c.TemporalPort, NATSPort: c.NATSPort,
-		UIPort: c.UIPort, NoUI: c.NoUI, NoDemo: c.NoDemo, Logger: logger,
+		UIPort: c.UIPort, NoUI: c.NoUI, NoDemo: c.NoDemo, NoLegacySim: c.NoLegacySim, Logger: logger,
 	})
 	fmt.Fprintf(os.Stderr, "Starting Dossier in %s …\n", c.Data)
 	err := app.Run(ctx, func(a *devstack.App) { a.PrintReady(os.Stdout) })

@@ -71,6 +71,7 @@ func NewWorker(d Deps, outboxDir string) (worker.Worker, error) {
 		Documents:      d.Bus.Documents(),
 		Events:         d.Bus,
 		Mail:           &mail.Outbox{Dir: outboxDir, From: "no-reply@dossier.invalid"},
+		Legacy:         d.Bus,
 	}, activity.RegisterOptions{})
 	return w, nil
 }

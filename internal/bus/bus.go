@@ -94,3 +94,22 @@ func (b *Bus) Ready(ctx context.Context) error {
 	_, err := b.JS.AccountInfo(ctx)
 	return err
 }
+
+// ErrNoAnswer is returned when nobody answers a request in time: the
+// legacy system is down, absent or too slow.
+var ErrNoAnswer = errors.New("bus: no answer")
+
+// Request sends a NATS request and returns the reply's data, or
+// ErrNoAnswer when nobody answers before ctx ends.
+func (b *Bus) Request(ctx context.Context, subject string, data []byte) ([]byte, error) {
+	msg, err := b.Conn.RequestWithContext(ctx, subject, data)
+	switch {
+	case errors.Is(err, nats.ErrNoResponders):
+		return nil, fmt.Errorf("%w on %s: no responders", ErrNoAnswer, subject)
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout):
+		return nil, fmt.Errorf("%w on %s: timed out", ErrNoAnswer, subject)
+	case err != nil:
+		return nil, fmt.Errorf("bus: request %s: %w", subject, err)
+	}
+	return msg.Data, nil
+}

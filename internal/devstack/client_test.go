@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossier/dossier/internal/cases"
 	"github.com/dossier/dossier/internal/contract"
 )
 
@@ -72,7 +73,8 @@ func (c apiClient) want(status int, method, path string, body any, out any, head
 
 type caseView struct {
 	contract.CaseState
-	Reference string `json:"reference"`
+	Reference string          `json:"reference"`
+	Waiting   []cases.Pending `json:"waiting"`
 }
 
 func (c apiClient) get(id string) caseView {

@@ -17,14 +17,22 @@ var demoSubmissions = []contract.Submission{
 		Applicant: contract.Applicant{Name: "Zoë Lefèvre-Œuvray", Email: "zoe.lefevre@example.org",
 			Address: []string{"12 rue des Écoles", "44000 Nantes"}},
 		Facts: map[string]string{"request_subject": "autorisation d'occupation temporaire du domaine public pour une terrasse", "received_on": "2026-11-20"}},
-	{Template: "accuse-reception", Language: "fr",
-		Applicant: contract.Applicant{Name: "Association « Les Jardins partagés »", Email: "contact@jardins-partages.example.org",
-			Address: []string{"Maison des associations", "3 allée des Tilleuls", "49000 Montreuil-sur-Loire"}},
-		Facts: map[string]string{"request_subject": "demande de subvention de fonctionnement pour 2027", "received_on": "2026-11-18"}},
-	{Template: "accuse-reception", Language: "fr",
-		Applicant: contract.Applicant{Name: "Íñigo Núñez Łukasiewicz", Email: "inigo.nunez@example.net",
-			Address: []string{"7 chemin du Moulin", "Lieu-dit La Garenne", "49000 Montreuil-sur-Loire"}},
-		Facts: map[string]string{"request_subject": "communication de documents administratifs relatifs au permis de construire n° PC 049 123 26 00042", "received_on": "2026-11-24"}},
+	// The association still uses its former name; the national register
+	// (legacy.rna.association) knows the new one: the caseworker sees a conflict.
+	{Template: "subvention-attribution", Language: "fr",
+		Applicant: contract.Applicant{Name: "Noémie Lefort-Duchêne", Email: "contact@treteaux-oeil.example.org",
+			Address: []string{"Compagnie Les Tréteaux de l'Œil", "8 place de l'Église", "49000 Montreuil-sur-Loire"}},
+		Facts: map[string]string{"rna_number": "W491003456", "association_name": "Compagnie théâtrale Les Tréteaux",
+			"amount": "3200.00", "purpose": "la création d'un spectacle itinérant joué dans les quartiers de la commune", "year": "2027",
+			"deliberation_number": "2026-118", "deliberation_date": "2026-10-15", "payment": "single"}},
+	// The location's address, surface and fee come from the road registry
+	// (legacy.voirie.emplacement).
+	{Template: "occupation-domaine-public", Language: "fr",
+		Applicant: contract.Applicant{Name: "Íñigo Núñez Łukasiewicz", Email: "bistrot@example.net",
+			Address: []string{"SARL Le Bistrot des Tanneurs", "14 place du Ralliement", "49000 Montreuil-sur-Loire"}},
+		Facts: map[string]string{"business_name": "Le Bistrot des Tanneurs", "received_on": "2026-11-05", "location_code": "TER-0042",
+			"surface_m2": "24", "occupation_type": "terrasse ouverte (tables, chaises et parasols)", "start_date": "2027-03-01",
+			"end_date": "2027-10-31", "opening_hours": "tous les jours, de 8 h à 22 h 30", "total_fee": "2058.00"}},
 }
 
 // seedDemo opens the demo cases with fixed idempotency keys: running it

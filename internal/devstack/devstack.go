@@ -15,6 +15,7 @@ import (
 	"time"
 
 	natsserver "github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
 	uiserver "github.com/temporalio/ui-server/v2/server"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -25,6 +26,7 @@ import (
 	"github.com/dossier/dossier/internal/bridge"
 	"github.com/dossier/dossier/internal/bus"
 	"github.com/dossier/dossier/internal/engine"
+	"github.com/dossier/dossier/internal/legacysim"
 )
 
 // Options configure the stack. Ports of 0 pick free ones.
@@ -36,23 +38,27 @@ type Options struct {
 	UIPort       int
 	NoUI         bool
 	NoDemo       bool
-	Logger       *slog.Logger
+	// NoLegacySim leaves legacy.> unanswered unless real systems answer.
+	NoLegacySim bool
+	Logger      *slog.Logger
 }
 
 // App is the running stack.
 type App struct {
-	opts     Options
-	lock     *os.File
-	nats     *natsserver.Server
-	temporal temporal.Server
-	ui       *uiserver.Server
-	client   client.Client
-	bus      *bus.Bus
-	worker   worker.Worker
-	bridge   *bridge.Bridge
-	http     *app.HTTPServer
-	deps     app.Deps
-	errs     chan error
+	opts       Options
+	lock       *os.File
+	nats       *natsserver.Server
+	temporal   temporal.Server
+	ui         *uiserver.Server
+	client     client.Client
+	bus        *bus.Bus
+	worker     worker.Worker
+	bridge     *bridge.Bridge
+	http       *app.HTTPServer
+	deps       app.Deps
+	legacy     *legacysim.Sim
+	legacyConn *nats.Conn
+	errs       chan error
 	// FirstStart is true when the data dir held no database before Start.
 	FirstStart bool
 	// URLs of the running servers, set by Start.
@@ -152,7 +158,13 @@ func (a *App) connect(ctx context.Context) error {
 	if a.bus, err = bus.Dial(a.NATSURL, "dossier-dev"); err != nil {
 		return err
 	}
-	return a.bus.Ensure(ctx)
+	if err := a.bus.Ensure(ctx); err != nil {
+		return err
+	}
+	if a.opts.NoLegacySim {
+		return nil
+	}
+	return a.startLegacySim()
 }
 
 func (a *App) startRoles(ctx context.Context) error {
@@ -241,6 +253,7 @@ func (a *App) Close() {
 	if a.bus != nil {
 		a.bus.Close()
 	}
+	a.stopLegacySim()
 	if a.ui != nil {
 		a.ui.Stop()
 	}

@@ -3,7 +3,9 @@ package devstack_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,7 +23,7 @@ import (
 )
 
 var recordHistories = flag.Bool("record-histories", false,
-	"write the end-to-end cases' histories to workflows/testdata/histories")
+	"store the end-to-end cases' histories in workflows/testdata/histories (new names only: stored ones are never replaced)")
 
 // keepHistory waits for case id to close, exports its history, and replays
 // it against the current workflow code. With -record-histories it also
@@ -46,8 +48,18 @@ func keepHistory(t *testing.T, app *devstack.App, id, name string) {
 		t.Fatalf("history of %s does not replay: %v", id, err)
 	}
 	if *recordHistories {
+		// A stored history was made by older workflow code: replacing it
+		// would stop checking that the current code still replays it.
 		path := filepath.Join("..", "..", "workflows", "testdata", "histories", name+".json")
-		if err := os.WriteFile(path, raw, 0o644); err != nil {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.Write(raw); err != nil {
 			t.Fatal(err)
 		}
 	}

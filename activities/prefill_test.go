@@ -1,0 +1,161 @@
+package activities
+
+import (
+	"errors"
+	"log/slog"
+	"maps"
+	"path/filepath"
+	"testing"
+	"time"
+
+	natsserver "github.com/nats-io/nats-server/v2/server"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dossier/dossier/internal/bus"
+	"github.com/dossier/dossier/internal/contract"
+	"github.com/dossier/dossier/internal/legacysim"
+)
+
+// legacyFixture is an Activities whose legacy systems are the simulator,
+// answering on a real nats-server.
+type legacyFixture struct {
+	*fixture
+	sim *legacysim.Sim
+}
+
+func newLegacyFixture(t *testing.T) *legacyFixture {
+	t.Helper()
+	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: natsserver.RANDOM_PORT, NoSigs: true,
+		JetStream: true, StoreDir: filepath.Join(t.TempDir(), "js")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.Start()
+	if !ns.ReadyForConnections(5 * time.Second) {
+		t.Fatal("nats-server not ready")
+	}
+	t.Cleanup(ns.Shutdown)
+	b, err := bus.Dial(ns.ClientURL(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	sim, err := legacysim.Start(b.Conn, slog.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sim.Stop)
+	f := &legacyFixture{fixture: newFixture(t), sim: sim}
+	f.a.Legacy = b
+	f.a.LegacyTimeout = 300 * time.Millisecond
+	return f
+}
+
+// grant is a subvention-attribution case whose association name and SIRET
+// come from the national register (legacy.rna.association).
+func grant(rna string, facts map[string]string) contract.CaseInput {
+	all := map[string]string{"rna_number": rna, "amount": "4500.00", "purpose": "aménagement de parcelles accessibles",
+		"year": "2026", "deliberation_number": "2026-118", "deliberation_date": "2026-10-15", "payment": "single"}
+	maps.Copy(all, facts)
+	return contract.CaseInput{CaseID: testCaseID, Submission: contract.Submission{
+		Template: "subvention-attribution", Language: "fr", Facts: all,
+		Applicant: contract.Applicant{Name: "Hélène Bérard", Email: "h@example.org", Address: []string{"3 rue de la Fraternité"}}}}
+}
+
+func (f *legacyFixture) prefill(t *testing.T, in contract.CaseInput) (contract.PrefillResult, error) {
+	t.Helper()
+	var res contract.PrefillResult
+	err := f.run(t, f.a.Prefill, in, &res)
+	return res, err
+}
+
+func TestPrefillFillsFromLegacyWithProvenance(t *testing.T) {
+	f := newLegacyFixture(t)
+	res, err := f.prefill(t, grant("W491012345", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Facts["association_name"] != "Les Jardins partagés du Val" || res.Facts["siret"] != "84213579600018" {
+		t.Errorf("facts = %v, want the register's name and SIRET", res.Facts)
+	}
+	src := res.Sources["association_name"]
+	if src.Origin != "legacy" || src.Query != "rna.association" || src.Key != "W491012345" || src.At.IsZero() {
+		t.Errorf("source = %+v, want legacy rna.association W491012345 with a time", src)
+	}
+	if res.Sources["amount"].Origin != "submission" || len(res.Flags) != 0 {
+		t.Errorf("amount source %+v, flags %v; want submission and no flag", res.Sources["amount"], res.Flags)
+	}
+	if res.Approval.Approvals != 1 || len(res.Approval.Roles) == 0 {
+		t.Errorf("approval policy %+v, want the template's", res.Approval)
+	}
+}
+
+func TestPrefillFlagsConflictsAndKeepsTheSubmittedValue(t *testing.T) {
+	f := newLegacyFixture(t)
+	res, err := f.prefill(t, grant("W491003456", map[string]string{
+		"association_name": "Compagnie théâtrale Les Tréteaux", // the register has the new name
+		"siret":            "52233344400037",                   // the same value as the register
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Facts["association_name"] != "Compagnie théâtrale Les Tréteaux" {
+		t.Errorf("a legacy value overwrote the submitted one: %q", res.Facts["association_name"])
+	}
+	if len(res.Flags) != 1 {
+		t.Fatalf("flags = %+v, want one conflict", res.Flags)
+	}
+	fl := res.Flags[0]
+	if fl.Kind != "conflict" || fl.Field != "facts.association_name" || fl.Legacy != "Compagnie théâtrale Les Tréteaux de l'Œil" || fl.Query != "rna.association" {
+		t.Errorf("flag = %+v", fl)
+	}
+	if res.Sources["siret"].Origin != "legacy" {
+		t.Errorf("a value the register confirms keeps source %+v", res.Sources["siret"])
+	}
+}
+
+func TestPrefillRecordNotFoundFailsTheCase(t *testing.T) {
+	f := newLegacyFixture(t)
+	_, err := f.prefill(t, grant("W499999999", nil))
+	nonRetryable(t, err, ErrTypeLegacyNotFound)
+	var appErr *temporal.ApplicationError
+	var fields []contract.FieldError
+	if !errors.As(err, &appErr) || appErr.Details(&fields) != nil || len(fields) != 1 || fields[0].Field != "facts.rna_number" {
+		t.Errorf("details %+v, want the lookup key named", fields)
+	}
+}
+
+// A system that does not answer in time makes a waiting field retry (the
+// workflow keeps the case in prefill), after a bounded number of attempts.
+func TestPrefillSystemDownMakesTheCaseWait(t *testing.T) {
+	f := newLegacyFixture(t)
+	f.sim.SetDown("rna", true)
+	start := time.Now()
+	_, err := f.prefill(t, grant("W491012345", nil))
+	retryable(t, err, ErrTypeLegacyUnavailable)
+	if took := time.Since(start); took < LookupAttempts*f.a.LegacyTimeout {
+		t.Errorf("gave up after %v, want %d attempts of %v", took, LookupAttempts, f.a.LegacyTimeout)
+	}
+	f.sim.SetDown("rna", false) // back after the outage
+	if res, err := f.prefill(t, grant("W491012345", nil)); err != nil || res.Facts["association_name"] == "" {
+		t.Errorf("after the outage: %v, %v", res.Facts, err)
+	}
+}
+
+func TestPrefillSlowAndFailingSystems(t *testing.T) {
+	f := newLegacyFixture(t)
+	f.a.LegacyTimeout = 0 // the production bound: 2 s
+	if res, err := f.prefill(t, grant("W491004567", nil)); err != nil || res.Facts["association_name"] != "Banque alimentaire du Saumurois" {
+		t.Errorf("slow answer within the timeout: %v, %v", res.Facts, err)
+	}
+	_, err := f.prefill(t, grant("W491009876", nil)) // the connector answers with an error
+	retryable(t, err, ErrTypeLegacyUnavailable)
+}
+
+func retryable(t *testing.T, err error, wantType string) {
+	t.Helper()
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != wantType || appErr.NonRetryable() {
+		t.Fatalf("error %v, want a retryable %s", err, wantType)
+	}
+}
