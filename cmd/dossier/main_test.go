@@ -166,3 +166,61 @@ func TestBadFlagsAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplatesCommands runs the template authors' commands on the shipped
+// catalogue and on a copy with a released version edited in place.
+func TestTemplatesCommands(t *testing.T) {
+	bin := buildDossier(t)
+	out, err := exec.Command(bin, "templates", "check").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "0 with problems") {
+		t.Fatalf("templates check on the shipped catalogue: %v\n%s", err, out)
+	}
+	out, err = exec.Command(bin, "templates", "list").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "subvention-refus") {
+		t.Errorf("templates list: %v\n%s", err, out)
+	}
+	out, err = exec.Command(bin, "templates", "show", "occupation-domaine-public").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "voirie.emplacement") {
+		t.Errorf("templates show: %v\n%s", err, out)
+	}
+
+	dir := copyTemplates(t)
+	body := filepath.Join(dir, "accuse-reception", "fr.tmpl")
+	raw, _ := os.ReadFile(body)
+	if err := os.WriteFile(body, append(raw, []byte("\n{{.Facts.colour}}\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err = exec.Command(bin, "templates", "check", "--dir", dir).CombinedOutput()
+	for _, want := range []string{"FAIL  accuse-reception@1", "changed after release", "map has no entry for key \"colour\""} {
+		if err == nil || !strings.Contains(string(out), want) {
+			t.Errorf("templates check of an edited release: %v, want a failure saying %q\n%s", err, want, out)
+		}
+	}
+	if out, err := exec.Command(bin, "templates", "lock", "--dir", dir).CombinedOutput(); err == nil {
+		t.Errorf("templates lock rewrote a released version's hash:\n%s", out)
+	}
+}
+
+func copyTemplates(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join("..", "..", "templates")
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), raw, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
