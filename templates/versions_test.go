@@ -6,7 +6,6 @@ import (
 	"testing/fstest"
 )
 
-
 // A case pinned to a kept version drafts with that version's text, while
 // new cases get the current one.
 func TestKeptVersions(t *testing.T) {
