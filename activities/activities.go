@@ -12,6 +12,7 @@ import (
 
 	"github.com/dossier/dossier/config"
 	"github.com/dossier/dossier/internal/intake"
+	"github.com/dossier/dossier/internal/llm"
 	"github.com/dossier/dossier/internal/pdf"
 	"github.com/dossier/dossier/templates"
 )
@@ -50,4 +51,9 @@ type Activities struct {
 	Legacy         Legacy
 	// LegacyTimeout bounds each legacy request; LookupTimeout when zero.
 	LegacyTimeout time.Duration
+	// Models are the configured language models; none means the template
+	// drafter writes every letter.
+	Models llm.Registry
+	// Drafts keeps model drafts so that a retried draft returns the same text.
+	Drafts DraftCache
 }

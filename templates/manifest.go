@@ -68,7 +68,10 @@ type Manifest struct {
 	Approval  Approval            `yaml:"approval"`
 	Mentions  map[string][]string `yaml:"mentions"`
 	// Length bounds the body, in characters, for drafts to be checked against.
-	Length  Length    `yaml:"length"`
+	Length Length `yaml:"length"`
+	// Model names the configured language model this template drafts with;
+	// empty for the default one.
+	Model   string    `yaml:"model,omitempty"`
 	Example yaml.Node `yaml:"example"`
 }
 

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/dossier/dossier/internal/contract"
+	"github.com/dossier/dossier/internal/indicators"
 )
 
 // CaseWorkflow runs the five stages of a case: prefill, draft, approval
@@ -117,8 +118,16 @@ func (c *caseRun) draftStage(ctx workflow.Context, comment string) error {
 		version = c.state.Draft.Version + 1
 	}
 	in := contract.DraftInput{Case: c.in, Prefill: c.prefill, Version: version, Comment: comment}
+	if comment != "" && c.state.Draft != nil {
+		in.PreviousBody = c.state.Draft.Body
+	}
 	var draft contract.Draft
-	actx := withActivityOptions(ctx)
+	// A model may take minutes; the activity bounds its own calls, and is
+	// tried three times at most.
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 10 * time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 5 * time.Second, MaximumAttempts: 3},
+	})
 	if err := workflow.ExecuteActivity(actx, contract.ActivityDraft, in).Get(actx, &draft); err != nil {
 		return err
 	}
@@ -144,8 +153,13 @@ func (c *caseRun) reject(ctx workflow.Context, review contract.Review) {
 
 // deliver renders the approved letter, stores it, and notifies the citizen.
 func (c *caseRun) deliver(ctx workflow.Context, review contract.Review) error {
+	kept := indicators.KeptRatio(c.state.Draft.Body, approvedBody(c.state.Draft, review))
+	drafter := c.state.Draft.Drafter
+	last := &c.state.Reviews[len(c.state.Reviews)-1]
+	last.KeptRatio, last.Drafter = &kept, drafter
+	c.recordIndicators(ctx, drafter, kept)
 	draft := c.approvedDraft(review)
-	c.publish(ctx, contract.EventApproved, contract.Event{Actor: review.Reviewer.ID, Version: draft.Version})
+	c.publish(ctx, contract.EventApproved, contract.Event{Actor: review.Reviewer.ID, Version: draft.Version, KeptRatio: &kept, Drafter: drafter})
 	c.enter(ctx, contract.StageRendering)
 	actx := withActivityOptions(ctx)
 	render := contract.RenderInput{Case: c.in, Draft: draft, Approver: review.Reviewer, ApprovedAt: review.At}
@@ -166,6 +180,28 @@ func (c *caseRun) deliver(ctx workflow.Context, review contract.Review) error {
 	c.enter(ctx, contract.StageCompleted)
 	c.publish(ctx, contract.EventCompleted, contract.Event{Version: draft.Version, SHA256: doc.SHA256})
 	return nil
+}
+
+// recordIndicators keeps, as search attributes, who drafted the approved
+// text and how much of it was kept, so the administration can follow them
+// with visibility queries. Cases approved before this existed have no such
+// attributes.
+func (c *caseRun) recordIndicators(ctx workflow.Context, drafter string, kept float64) {
+	if workflow.GetVersion(ctx, "indicator-search-attributes", workflow.DefaultVersion, 1) < 1 {
+		return
+	}
+	err := workflow.UpsertTypedSearchAttributes(ctx, contract.SearchDrafter.ValueSet(drafter), contract.SearchKeptRatio.ValueSet(kept))
+	if err != nil {
+		workflow.GetLogger(ctx).Error("upsert indicator search attributes", "error", err)
+	}
+}
+
+// approvedBody is the text the reviewer approved.
+func approvedBody(d *contract.Draft, review contract.Review) string {
+	if review.Body != "" {
+		return review.Body
+	}
+	return d.Body
 }
 
 // approvedDraft is the reviewed draft, or a new version carrying the

@@ -138,6 +138,9 @@ func (s *caseSuite) TestApprove() {
 	s.Equal([]string{"submitted", "drafted", "approved", "rendered", "notified", "completed"}, s.events)
 	s.Require().Len(st.Reviews, 1)
 	s.Equal("camille", st.Reviews[0].Reviewer.ID)
+	s.Require().NotNil(st.Reviews[0].KeptRatio)
+	s.Equal(1.0, *st.Reviews[0].KeptRatio, "approved as drafted")
+	s.Equal("template", st.Reviews[0].Drafter)
 }
 
 func (s *caseSuite) TestApproveWithEditedBody() {
@@ -147,6 +150,8 @@ func (s *caseSuite) TestApproveWithEditedBody() {
 	s.Equal(2, st.Draft.Version)
 	s.Equal("Texte corrigé", st.Draft.Body)
 	s.Equal("camille", st.Draft.EditedBy)
+	s.Require().NotNil(st.Reviews[0].KeptRatio)
+	s.Equal(0.0, *st.Reviews[0].KeptRatio, "the drafted text was replaced entirely")
 }
 
 func (s *caseSuite) TestReject() {

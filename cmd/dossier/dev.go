@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/dossier/dossier/internal/devstack"
+	"github.com/dossier/dossier/internal/llm"
 )
 
 type devCmd struct {
@@ -21,12 +22,16 @@ type devCmd struct {
 }
 
 func (c *devCmd) Run(ctx context.Context, logger *slog.Logger) error {
-	app := devstack.New(devstack.Options{
+	models, err := llm.LoadRegistry("")
+	if err != nil {
+		return err
+	}
+	app := devstack.New(devstack.Options{Models: models,
 		DataDir: c.Data, HTTPAddr: c.HTTP, TemporalPort: c.TemporalPort, NATSPort: c.NATSPort,
 		UIPort: c.UIPort, NoUI: c.NoUI, NoDemo: c.NoDemo, NoLegacySim: c.NoLegacySim, Logger: logger,
 	})
 	fmt.Fprintf(os.Stderr, "Starting Dossier in %s …\n", c.Data)
-	err := app.Run(ctx, func(a *devstack.App) { a.PrintReady(os.Stdout) })
+	err = app.Run(ctx, func(a *devstack.App) { a.PrintReady(os.Stdout) })
 	if err == nil {
 		fmt.Fprintln(os.Stderr, "Dossier stopped cleanly.")
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dossier/dossier/config"
 	"github.com/dossier/dossier/internal/app"
+	"github.com/dossier/dossier/internal/llm"
 )
 
 // connection is how a production role reaches Temporal and NATS.
@@ -37,7 +38,11 @@ func (c *workerCmd) Run(ctx context.Context, logger *slog.Logger) error {
 		return err
 	}
 	defer conn.Close()
-	return conn.RunWorker(ctx, c.Outbox)
+	models, err := llm.LoadRegistry(c.Config)
+	if err != nil {
+		return err
+	}
+	return conn.RunWorker(ctx, app.WorkerOptions{OutboxDir: c.Outbox, Models: models})
 }
 
 type apiCmd struct {

@@ -25,6 +25,7 @@ import (
 	"github.com/dossier/dossier/internal/contract"
 	"github.com/dossier/dossier/internal/engine"
 	"github.com/dossier/dossier/internal/intake"
+	"github.com/dossier/dossier/internal/llm"
 	"github.com/dossier/dossier/internal/mail"
 	"github.com/dossier/dossier/internal/pdf"
 	"github.com/dossier/dossier/templates"
@@ -54,9 +55,17 @@ func (d Deps) Cases() *cases.Service {
 	return &cases.Service{Temporal: d.Temporal, Validator: intake.NewValidator(d.Catalog), Documents: d.Bus.Documents()}
 }
 
+// WorkerOptions are the worker's own settings.
+type WorkerOptions struct {
+	// OutboxDir is where emails to citizens are written.
+	OutboxDir string
+	// Models are the language models; empty for the template drafter alone.
+	Models llm.Registry
+}
+
 // NewWorker returns a worker for the case task queue with the workflow and
-// every activity registered. Emails go to outboxDir.
-func NewWorker(d Deps, outboxDir string) (worker.Worker, error) {
+// every activity registered.
+func NewWorker(d Deps, o WorkerOptions) (worker.Worker, error) {
 	renderer, err := pdf.NewRenderer()
 	if err != nil {
 		return nil, err
@@ -70,8 +79,10 @@ func NewWorker(d Deps, outboxDir string) (worker.Worker, error) {
 		Renderer:       renderer,
 		Documents:      d.Bus.Documents(),
 		Events:         d.Bus,
-		Mail:           &mail.Outbox{Dir: outboxDir, From: "no-reply@dossier.invalid"},
+		Mail:           &mail.Outbox{Dir: o.OutboxDir, From: "no-reply@dossier.invalid"},
 		Legacy:         d.Bus,
+		Models:         o.Models,
+		Drafts:         d.Bus.Drafts(),
 	}, activity.RegisterOptions{})
 	return w, nil
 }

@@ -84,8 +84,8 @@ func (c *Conn) Close() {
 }
 
 // RunWorker runs the case worker until ctx is cancelled.
-func (c *Conn) RunWorker(ctx context.Context, outboxDir string) error {
-	w, err := NewWorker(c.Deps, outboxDir)
+func (c *Conn) RunWorker(ctx context.Context, o WorkerOptions) error {
+	w, err := NewWorker(c.Deps, o)
 	if err != nil {
 		return err
 	}

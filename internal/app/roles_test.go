@@ -60,7 +60,7 @@ func TestProductionRoles(t *testing.T) {
 	run("api", func(c *app.Conn) error { return c.RunAPI(roleCtx, httpAddr, config.Dev().Accounts) })
 	run("bridge", func(c *app.Conn) error { return c.RunBridge(roleCtx) })
 	waitHealth(t, "http://"+httpAddr, http.StatusServiceUnavailable, "no worker polls")
-	run("worker", func(c *app.Conn) error { return c.RunWorker(roleCtx, outbox) })
+	run("worker", func(c *app.Conn) error { return c.RunWorker(roleCtx, app.WorkerOptions{OutboxDir: outbox}) })
 	// Registered after the connections, so it runs before they close.
 	t.Cleanup(func() { stopRoles(); roles.Wait() })
 

@@ -73,7 +73,7 @@ func (b *Bus) Ensure(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bus: bucket %s: %w", DocumentsBucket, err)
 	}
-	return nil
+	return ensureDrafts(ctx, b.JS)
 }
 
 // Publish publishes data on subject through JetStream with msgID as

@@ -167,8 +167,10 @@ type DraftInput struct {
 	Case    CaseInput     `json:"case"`
 	Prefill PrefillResult `json:"prefill"`
 	Version int           `json:"version"`
-	// Comment is the reviewer's request when a new draft is asked for.
-	Comment string `json:"comment,omitempty"`
+	// Comment is the reviewer's request when a new draft is asked for,
+	// and PreviousBody the draft it is about.
+	Comment      string `json:"comment,omitempty"`
+	PreviousBody string `json:"previous_body,omitempty"`
 }
 
 // Draft is one version of a case's letter and where it came from.
@@ -186,8 +188,39 @@ type Draft struct {
 	Mentions []string `json:"mentions"`
 	// Comment is the reviewer's request this draft answers.
 	Comment string `json:"comment,omitempty"`
+	// ModelServed is the model id the endpoint says answered; Endpoint is
+	// the configured endpoint's name.
+	ModelServed string `json:"model_served,omitempty"`
+	Endpoint    string `json:"endpoint,omitempty"`
+	// Guardrails are the checks of the text kept; Attempts every model
+	// call, with its checks, tokens and latency.
+	Guardrails       []GuardrailResult `json:"guardrails,omitempty"`
+	Attempts         []DraftAttempt    `json:"attempts,omitempty"`
+	PromptTokens     int               `json:"prompt_tokens,omitempty"`
+	CompletionTokens int               `json:"completion_tokens,omitempty"`
+	LatencyMS        int64             `json:"latency_ms,omitempty"`
+	// Flags tell the caseworker what to look at, e.g. that the model's
+	// drafts failed the guardrails and the template's text is shown.
+	Flags []Flag `json:"flags,omitempty"`
 	// EditedBy names the reviewer who edited this version by hand.
 	EditedBy string `json:"edited_by,omitempty"`
+}
+
+// GuardrailResult is one check of a model's draft.
+type GuardrailResult struct {
+	Check  string `json:"check"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// DraftAttempt is one call to a model for a draft.
+type DraftAttempt struct {
+	PromptHash       string            `json:"prompt_hash"`
+	Guardrails       []GuardrailResult `json:"guardrails,omitempty"`
+	PromptTokens     int               `json:"prompt_tokens,omitempty"`
+	CompletionTokens int               `json:"completion_tokens,omitempty"`
+	LatencyMS        int64             `json:"latency_ms"`
+	Error            string            `json:"error,omitempty"`
 }
 
 // Decision is what a reviewer decides about a draft.
@@ -220,6 +253,11 @@ type ReviewResult struct {
 type Review struct {
 	ReviewInput
 	At time.Time `json:"at"`
+	// KeptRatio, set on approval, is how much of the drafted text the
+	// approved letter kept (1 = approved as drafted).
+	KeptRatio *float64 `json:"kept_ratio,omitempty"`
+	// Drafter is who drafted the approved text: "llm" or "template".
+	Drafter string `json:"drafter,omitempty"`
 }
 
 // The error types a refused review carries (temporal.ApplicationError.Type()).
@@ -272,7 +310,11 @@ type Event struct {
 	Reason   string       `json:"reason,omitempty"`
 	Errors   []FieldError `json:"errors,omitempty"`
 	SHA256   string       `json:"sha256,omitempty"`
-	Time     time.Time    `json:"time"`
+	// KeptRatio and Drafter come with the approved event: how much of the
+	// drafted text the approved letter kept, and who drafted it.
+	KeptRatio *float64  `json:"kept_ratio,omitempty"`
+	Drafter   string    `json:"drafter,omitempty"`
+	Time      time.Time `json:"time"`
 }
 
 // The event types, published on dossier.events.<type>.
@@ -315,13 +357,20 @@ var (
 	SearchStage     = temporal.NewSearchAttributeKeyKeyword("CaseStage")
 	SearchTemplate  = temporal.NewSearchAttributeKeyKeyword("CaseTemplate")
 	SearchSubmitter = temporal.NewSearchAttributeKeyKeyword("CaseSubmitter")
+	// SearchDrafter and SearchKeptRatio are set at approval: who drafted
+	// the approved text, and how much of it the caseworker kept.
+	SearchDrafter   = temporal.NewSearchAttributeKeyKeyword("CaseDrafter")
+	SearchKeptRatio = temporal.NewSearchAttributeKeyFloat64("CaseKeptRatio")
 )
 
-// SearchAttributeNames lists the names of the custom search attributes, all
-// of type Keyword, for registration on the namespace.
-var SearchAttributeNames = []string{
-	SearchStage.GetName(), SearchTemplate.GetName(), SearchSubmitter.GetName(),
-}
+// KeywordSearchAttributes and DoubleSearchAttributes list the custom search
+// attributes by type, for registration on the namespace.
+var (
+	KeywordSearchAttributes = []string{
+		SearchStage.GetName(), SearchTemplate.GetName(), SearchSubmitter.GetName(), SearchDrafter.GetName(),
+	}
+	DoubleSearchAttributes = []string{SearchKeptRatio.GetName()}
+)
 
 // The activity names the case workflow schedules; activities.Activities has
 // one method of each name.

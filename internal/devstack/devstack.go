@@ -27,6 +27,7 @@ import (
 	"github.com/dossier/dossier/internal/bus"
 	"github.com/dossier/dossier/internal/engine"
 	"github.com/dossier/dossier/internal/legacysim"
+	"github.com/dossier/dossier/internal/llm"
 )
 
 // Options configure the stack. Ports of 0 pick free ones.
@@ -40,7 +41,10 @@ type Options struct {
 	NoDemo       bool
 	// NoLegacySim leaves legacy.> unanswered unless real systems answer.
 	NoLegacySim bool
-	Logger      *slog.Logger
+	// Models are the language models the worker drafts with; empty for
+	// the template drafter alone.
+	Models llm.Registry
+	Logger *slog.Logger
 }
 
 // App is the running stack.
@@ -173,7 +177,7 @@ func (a *App) startRoles(ctx context.Context) error {
 		return err
 	}
 	a.deps = d
-	if a.worker, err = app.NewWorker(d, a.path("outbox")); err != nil {
+	if a.worker, err = app.NewWorker(d, app.WorkerOptions{OutboxDir: a.path("outbox"), Models: a.opts.Models}); err != nil {
 		return err
 	}
 	if err := a.worker.Start(); err != nil {

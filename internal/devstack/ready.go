@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dossier/dossier/config"
+	"github.com/dossier/dossier/internal/llm"
 )
 
 // PrintReady writes the block a newcomer reads once the stack is up: every
@@ -22,6 +23,7 @@ func (a *App) PrintReady(w io.Writer) {
 	fmt.Fprintf(&b, "  Temporal gRPC   %s   (namespace dossier)\n", a.TemporalAddr)
 	fmt.Fprintf(&b, "  NATS            %s   (submit on dossier.cases.submit, events on dossier.events.>)\n", a.NATSURL)
 	fmt.Fprintf(&b, "  Data dir        %s   (emails sent land in %s/outbox)\n", a.opts.DataDir, a.opts.DataDir)
+	fmt.Fprintf(&b, "  Drafting        %s\n", drafting(a.opts.Models))
 	if len(a.DemoCases) > 0 {
 		fmt.Fprintf(&b, "  Demo cases      %d opened, awaiting approval\n", len(a.DemoCases))
 	}
@@ -32,4 +34,13 @@ func (a *App) PrintReady(w io.Writer) {
 	fmt.Fprintf(&b, "\n  Try: curl -s -H 'Authorization: Bearer dev-camille' %s/api/v1/cases\n", a.HTTPURL)
 	fmt.Fprintf(&b, "  Stop with Ctrl-C; in-flight cases resume at the next start.\n\n")
 	_, _ = io.WriteString(w, b.String())
+}
+
+// drafting says who drafts letters: a model, or the template drafter.
+func drafting(r llm.Registry) string {
+	m, ok := r.For("")
+	if !ok {
+		return "template drafter, no language model (set DOSSIER_LLM_URL and DOSSIER_LLM_MODEL to use one)"
+	}
+	return fmt.Sprintf("model %s at %s, checked by the guardrails", m.Model, m.URL)
 }

@@ -27,8 +27,11 @@ const Retention = 365 * 24 * time.Hour
 // SearchAttributes returns Dossier's custom search attributes and their types.
 func SearchAttributes() map[string]enumspb.IndexedValueType {
 	out := map[string]enumspb.IndexedValueType{}
-	for _, name := range contract.SearchAttributeNames {
+	for _, name := range contract.KeywordSearchAttributes {
 		out[name] = enumspb.INDEXED_VALUE_TYPE_KEYWORD
+	}
+	for _, name := range contract.DoubleSearchAttributes {
+		out[name] = enumspb.INDEXED_VALUE_TYPE_DOUBLE
 	}
 	return out
 }
