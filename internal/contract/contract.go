@@ -25,6 +25,9 @@ const WorkflowName = "CaseWorkflow"
 // UpdateReview is the Temporal Update a reviewer sends to decide on a draft.
 const UpdateReview = "review"
 
+// UpdateAssign is the Temporal Update that claims a case or assigns it.
+const UpdateAssign = "assign"
+
 // QueryState is the Temporal Query that returns a case's CaseState.
 const QueryState = "state"
 
@@ -74,12 +77,41 @@ type Submission struct {
 	Facts     map[string]string `json:"facts"`
 }
 
+// AssignInput is the payload of the assign Update: who takes the case, and
+// who asks (from the session, never from a request body).
+type AssignInput struct {
+	Assignee string `json:"assignee"`
+	By       Actor  `json:"by"`
+}
+
+// LegalDeadline is the date by which the administration must answer, and
+// what its silence would mean: SVA (acceptance) or SVR (refusal).
+type LegalDeadline struct {
+	Rule   string `json:"rule"`
+	Months int    `json:"months"`
+	// Date is the last day, YYYY-MM-DD (Europe/Paris).
+	Date string `json:"date"`
+}
+
 // Actor is an authenticated person or system acting on a case.
 type Actor struct {
 	ID    string   `json:"id"`
 	Name  string   `json:"name"`
 	Title string   `json:"title,omitempty"`
 	Roles []string `json:"roles,omitempty"`
+	// Services are the teams whose cases the actor handles; auditors and
+	// integrators have none.
+	Services []string `json:"services,omitempty"`
+}
+
+// Handles reports whether the actor works in service.
+func (a Actor) Handles(service string) bool {
+	for _, s := range a.Services {
+		if s == service {
+			return true
+		}
+	}
+	return false
 }
 
 // HasRole reports whether the actor holds one of roles.
@@ -110,7 +142,24 @@ type CaseInput struct {
 	// Channel is how the submission arrived: "http" or "nats".
 	Channel     string    `json:"channel"`
 	SubmittedAt time.Time `json:"submitted_at"`
+	// Service is the team the case belongs to, from the administration's
+	// configuration of which team handles which template.
+	Service string `json:"service,omitempty"`
+	// Deadlines says when to remind and escalate before the legal deadline.
+	Deadlines DeadlinePolicy `json:"deadlines"`
 }
+
+// DeadlinePolicy is when a case waiting for a decision is brought to
+// attention before its legal deadline: reminders to the caseworkers so
+// many days before, and escalation to the supervisors.
+type DeadlinePolicy struct {
+	ReminderDays   []int `json:"reminder_days,omitempty"`
+	EscalationDays int   `json:"escalation_days,omitempty"`
+}
+
+// DefaultDeadlinePolicy reminds 15 and 7 days before the deadline and
+// escalates 3 days before.
+var DefaultDeadlinePolicy = DeadlinePolicy{ReminderDays: []int{15, 7}, EscalationDays: 3}
 
 // FieldError is one invalid field of a submission: its path (e.g.
 // "facts.received_on"), the rule it breaks, and a message in the
@@ -160,6 +209,8 @@ type PrefillResult struct {
 	Sources         map[string]Source `json:"sources,omitempty"`
 	Flags           []Flag            `json:"flags,omitempty"`
 	Approval        ApprovalPolicy    `json:"approval"`
+	// Deadline is the case's legal deadline, when its template has one.
+	Deadline *LegalDeadline `json:"deadline,omitempty"`
 }
 
 // DraftInput asks for a new draft of a case's letter.
@@ -328,6 +379,11 @@ const (
 	EventNotified         = "notified"
 	EventCompleted        = "completed"
 	EventFailed           = "failed"
+	// EventAssigned, EventDeadlineReminder and EventEscalated follow the
+	// case's handling and its legal deadline.
+	EventAssigned         = "assigned"
+	EventDeadlineReminder = "deadline_reminder"
+	EventEscalated        = "escalated"
 )
 
 // CaseState is what the state Query returns.
@@ -349,6 +405,26 @@ type CaseState struct {
 	Notifications   []Notification    `json:"notifications,omitempty"`
 	Failure         string            `json:"failure,omitempty"`
 	FieldErrors     []FieldError      `json:"field_errors,omitempty"`
+	// Service is the team the case belongs to; Assignee the caseworker
+	// who holds it.
+	Service  string `json:"service,omitempty"`
+	Assignee string `json:"assignee,omitempty"`
+	// Approvals are the approvals given to the current draft so far, when
+	// the template asks for more than one.
+	Approvals []Review         `json:"approvals,omitempty"`
+	Approval  ApprovalPolicy   `json:"approval_policy"`
+	Deadline  *LegalDeadline   `json:"deadline,omitempty"`
+	Reminders []DeadlineNotice `json:"reminders,omitempty"`
+	Escalated bool             `json:"escalated,omitempty"`
+}
+
+// DeadlineNotice records a reminder or an escalation sent before the legal
+// deadline.
+type DeadlineNotice struct {
+	Kind string    `json:"kind"` // "reminder" or "escalation"
+	At   time.Time `json:"at"`
+	// DaysLeft is the number of days left until the deadline.
+	DaysLeft int `json:"days_left"`
 }
 
 // The custom search attributes Dossier keeps on every case, so that inboxes
@@ -361,6 +437,14 @@ var (
 	// the approved text, and how much of it the caseworker kept.
 	SearchDrafter   = temporal.NewSearchAttributeKeyKeyword("CaseDrafter")
 	SearchKeptRatio = temporal.NewSearchAttributeKeyFloat64("CaseKeptRatio")
+	// SearchService is the team a case belongs to, SearchAssignee who
+	// holds it, SearchDeadline its legal deadline, SearchApplicant the
+	// words of the applicant's name (lower case, no accents) for search.
+	SearchService   = temporal.NewSearchAttributeKeyKeyword("CaseService")
+	SearchAssignee  = temporal.NewSearchAttributeKeyKeyword("CaseAssignee")
+	SearchDeadline  = temporal.NewSearchAttributeKeyTime("CaseDeadline")
+	SearchApplicant = temporal.NewSearchAttributeKeyKeywordList("CaseApplicant")
+	SearchEscalated = temporal.NewSearchAttributeKeyBool("CaseEscalated")
 )
 
 // KeywordSearchAttributes and DoubleSearchAttributes list the custom search
@@ -368,8 +452,14 @@ var (
 var (
 	KeywordSearchAttributes = []string{
 		SearchStage.GetName(), SearchTemplate.GetName(), SearchSubmitter.GetName(), SearchDrafter.GetName(),
+		SearchService.GetName(), SearchAssignee.GetName(),
 	}
 	DoubleSearchAttributes = []string{SearchKeptRatio.GetName()}
+	// Typed further: CaseDeadline (Datetime), CaseApplicant (KeywordList),
+	// CaseEscalated (Bool).
+	DatetimeSearchAttributes    = []string{SearchDeadline.GetName()}
+	KeywordListSearchAttributes = []string{SearchApplicant.GetName()}
+	BoolSearchAttributes        = []string{SearchEscalated.GetName()}
 )
 
 // The activity names the case workflow schedules; activities.Activities has

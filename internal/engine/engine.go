@@ -33,6 +33,15 @@ func SearchAttributes() map[string]enumspb.IndexedValueType {
 	for _, name := range contract.DoubleSearchAttributes {
 		out[name] = enumspb.INDEXED_VALUE_TYPE_DOUBLE
 	}
+	for _, name := range contract.DatetimeSearchAttributes {
+		out[name] = enumspb.INDEXED_VALUE_TYPE_DATETIME
+	}
+	for _, name := range contract.KeywordListSearchAttributes {
+		out[name] = enumspb.INDEXED_VALUE_TYPE_KEYWORD_LIST
+	}
+	for _, name := range contract.BoolSearchAttributes {
+		out[name] = enumspb.INDEXED_VALUE_TYPE_BOOL
+	}
 	return out
 }
 
