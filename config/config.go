@@ -39,16 +39,45 @@ type Account struct {
 	Name  string   `yaml:"name"`
 	Title string   `yaml:"title"`
 	Roles []string `yaml:"roles"`
+	// Services are the teams whose cases the account handles.
+	Services []string `yaml:"services"`
 	// Token is a plain bearer token; accepted in dev.yaml only.
 	Token string `yaml:"token"`
 	// TokenSHA256 is the hex SHA-256 of the bearer token.
 	TokenSHA256 string `yaml:"token_sha256"`
 }
 
+// Service is a team of the administration and the letters it handles.
+type Service struct {
+	Name      string   `yaml:"name"`
+	Templates []string `yaml:"templates"`
+}
+
+// Deadlines are the reminder and escalation thresholds before a legal
+// deadline, in days.
+type Deadlines struct {
+	ReminderDays   []int `yaml:"reminder_days"`
+	EscalationDays int   `yaml:"escalation_days"`
+}
+
 // File is the shape of dev.yaml and of DOSSIER_CONFIG files.
 type File struct {
-	Administration Administration `yaml:"administration"`
-	Accounts       []Account      `yaml:"accounts"`
+	Administration Administration     `yaml:"administration"`
+	Services       map[string]Service `yaml:"services"`
+	Deadlines      Deadlines          `yaml:"deadlines"`
+	Accounts       []Account          `yaml:"accounts"`
+}
+
+// ServiceOf returns the id of the service that handles template, or "".
+func (f File) ServiceOf(template string) string {
+	for id, s := range f.Services {
+		for _, t := range s.Templates {
+			if t == template {
+				return id
+			}
+		}
+	}
+	return ""
 }
 
 // Dev returns the embedded configuration of `dossier dev`, demo accounts included.
@@ -118,19 +147,28 @@ func checkAccount(a Account) error {
 // LoadAdministration reads the administration block of a YAML config file,
 // or returns the dev administration when path is empty.
 func LoadAdministration(path string) (Administration, error) {
+	f, err := Load(path)
+	return f.Administration, err
+}
+
+// Load reads a YAML config file (administration, services, deadlines), or
+// returns the dev configuration when path is empty. Accounts in the file
+// are ignored: production accounts come from DOSSIER_ACCOUNTS_FILE.
+func Load(path string) (File, error) {
 	if path == "" {
-		return Dev().Administration, nil
+		return Dev(), nil
 	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return Administration{}, fmt.Errorf("config: %w", err)
+		return File{}, fmt.Errorf("config: %w", err)
 	}
 	var f File
 	if err := yaml.Unmarshal(raw, &f); err != nil {
-		return Administration{}, fmt.Errorf("config: %s: %w", path, err)
+		return File{}, fmt.Errorf("config: %s: %w", path, err)
 	}
 	if f.Administration.Name == "" {
-		return Administration{}, fmt.Errorf("config: %s: administration.name is required", path)
+		return File{}, fmt.Errorf("config: %s: administration.name is required", path)
 	}
-	return f.Administration, nil
+	f.Accounts = nil
+	return f, nil
 }

@@ -17,6 +17,7 @@ func TestDevAccounts(t *testing.T) {
 		"dominique": {"supervisor", "dev-dominique"},
 		"alex":      {"auditor", "dev-alex"},
 		"legacy":    {"integrator", "dev-legacy"},
+		"yannick":   {"caseworker", "dev-yannick"},
 	}
 	f := Dev()
 	if len(f.Accounts) != len(want) {
@@ -40,6 +41,36 @@ func TestDevAccounts(t *testing.T) {
 	}
 	if f.Administration.Name == "" || f.Administration.Place == "" || len(f.Administration.Address) == 0 {
 		t.Errorf("Dev administration incomplete: %+v", f.Administration)
+	}
+}
+
+// Every template belongs to exactly one service, and every service a dev
+// account works in exists.
+func TestDevServices(t *testing.T) {
+	f := Dev()
+	owner := map[string]string{}
+	for id, s := range f.Services {
+		for _, tmpl := range s.Templates {
+			if other, dup := owner[tmpl]; dup {
+				t.Errorf("%s is handled by both %s and %s", tmpl, other, id)
+			}
+			owner[tmpl] = id
+		}
+	}
+	for _, tmpl := range []string{"accuse-reception", "demande-pieces", "subvention-attribution", "subvention-refus", "occupation-domaine-public", "communication-documents"} {
+		if f.ServiceOf(tmpl) == "" {
+			t.Errorf("no service handles %s", tmpl)
+		}
+	}
+	for _, a := range f.Accounts {
+		for _, s := range a.Services {
+			if _, ok := f.Services[s]; !ok {
+				t.Errorf("%s works in unknown service %q", a.ID, s)
+			}
+		}
+	}
+	if len(f.Deadlines.ReminderDays) == 0 || f.Deadlines.EscalationDays == 0 {
+		t.Errorf("deadlines %+v, want reminder and escalation thresholds", f.Deadlines)
 	}
 }
 

@@ -20,11 +20,11 @@ type connection struct {
 }
 
 func (c connection) connect(ctx context.Context, logger *slog.Logger, role string) (*app.Conn, error) {
-	admin, err := config.LoadAdministration(c.Config)
+	cfg, err := config.Load(c.Config)
 	if err != nil {
 		return nil, err
 	}
-	return app.Connect(ctx, app.ConnectOptions{TemporalAddr: c.Temporal, NATSURL: c.NATS, Name: "dossier-" + role, Administration: admin, Logger: logger})
+	return app.Connect(ctx, app.ConnectOptions{TemporalAddr: c.Temporal, NATSURL: c.NATS, Name: "dossier-" + role, Config: cfg, Logger: logger})
 }
 
 type workerCmd struct {

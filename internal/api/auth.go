@@ -33,7 +33,7 @@ func (a *Accounts) Lookup(token string) (contract.Actor, bool) {
 	if !ok {
 		return contract.Actor{}, false
 	}
-	return contract.Actor{ID: acc.ID, Name: acc.Name, Title: acc.Title, Roles: acc.Roles}, true
+	return contract.Actor{ID: acc.ID, Name: acc.Name, Title: acc.Title, Roles: acc.Roles, Services: acc.Services}, true
 }
 
 type actorKey struct{}

@@ -34,25 +34,26 @@ import (
 
 // Deps are the clients and settings the roles share.
 type Deps struct {
-	Temporal       client.Client
-	Bus            *bus.Bus
-	Logger         *slog.Logger
-	Catalog        *templates.Catalog
-	Administration config.Administration
+	Temporal client.Client
+	Bus      *bus.Bus
+	Logger   *slog.Logger
+	Catalog  *templates.Catalog
+	Config   config.File
 }
 
 // NewDeps loads the template catalogue and bundles the clients.
-func NewDeps(c client.Client, b *bus.Bus, admin config.Administration, logger *slog.Logger) (Deps, error) {
+func NewDeps(c client.Client, b *bus.Bus, cfg config.File, logger *slog.Logger) (Deps, error) {
 	catalog, err := templates.Load()
 	if err != nil {
 		return Deps{}, err
 	}
-	return Deps{Temporal: c, Bus: b, Logger: logger, Catalog: catalog, Administration: admin}, nil
+	return Deps{Temporal: c, Bus: b, Logger: logger, Catalog: catalog, Config: cfg}, nil
 }
 
 // Cases returns the case service over the deps' clients.
 func (d Deps) Cases() *cases.Service {
-	return &cases.Service{Temporal: d.Temporal, Validator: intake.NewValidator(d.Catalog), Documents: d.Bus.Documents()}
+	return &cases.Service{Temporal: d.Temporal, Validator: intake.NewValidator(d.Catalog), Documents: d.Bus.Documents(),
+		ServiceOf: d.Config.ServiceOf, Deadlines: contract.DeadlinePolicy(d.Config.Deadlines)}
 }
 
 // WorkerOptions are the worker's own settings.
@@ -75,7 +76,7 @@ func NewWorker(d Deps, o WorkerOptions) (worker.Worker, error) {
 	w.RegisterActivityWithOptions(&activities.Activities{
 		Catalog:        d.Catalog,
 		Validator:      intake.NewValidator(d.Catalog),
-		Administration: d.Administration,
+		Administration: d.Config.Administration,
 		Renderer:       renderer,
 		Documents:      d.Bus.Documents(),
 		Events:         d.Bus,

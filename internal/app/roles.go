@@ -15,11 +15,11 @@ import (
 
 // ConnectOptions say where a production role finds Temporal and NATS.
 type ConnectOptions struct {
-	TemporalAddr   string
-	NATSURL        string
-	Name           string
-	Administration config.Administration
-	Logger         *slog.Logger
+	TemporalAddr string
+	NATSURL      string
+	Name         string
+	Config       config.File
+	Logger       *slog.Logger
 }
 
 // Conn is a production role's connection to Temporal and NATS.
@@ -43,7 +43,7 @@ func Connect(ctx context.Context, o ConnectOptions) (*Conn, error) {
 		return nil, err
 	}
 	conn := &Conn{}
-	if conn.Deps, err = NewDeps(c, b, o.Administration, o.Logger); err != nil {
+	if conn.Deps, err = NewDeps(c, b, o.Config, o.Logger); err != nil {
 		conn.Close()
 		return nil, err
 	}

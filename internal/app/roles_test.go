@@ -38,7 +38,7 @@ func TestProductionRoles(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	connect := func(role string) *app.Conn {
 		conn, err := app.Connect(ctx, app.ConnectOptions{TemporalAddr: temporalAddr, NATSURL: natsURL, Name: role,
-			Administration: config.Dev().Administration, Logger: logger})
+			Config: config.Dev(), Logger: logger})
 		if err != nil {
 			t.Fatalf("%s: %v", role, err)
 		}

@@ -31,17 +31,21 @@ func (s *Service) Get(ctx context.Context, actor contract.Actor, id string) (con
 	if err := resp.Get(&st); err != nil {
 		return contract.CaseState{}, &Error{Kind: KindInternal, Message: "decode case " + id, Err: err}
 	}
-	if !CanSee(actor, st.SubmittedBy.ID) {
+	if !CanSee(actor, st.SubmittedBy.ID, st.Service) {
 		return contract.CaseState{}, errorf(KindNotFound, "no case %s", id)
 	}
 	return st, nil
 }
 
-// CanSee reports whether actor may see a case submitted by submitter:
-// caseworkers, supervisors and auditors see every case; an integrator sees
-// the cases it submitted.
-func CanSee(actor contract.Actor, submitter string) bool {
-	if actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor, contract.RoleAuditor) {
+// CanSee reports whether actor may see a case of service submitted by
+// submitter: auditors see every case; caseworkers and supervisors the
+// cases of their services (and those that belong to no service); an
+// integrator the cases it submitted.
+func CanSee(actor contract.Actor, submitter, service string) bool {
+	switch {
+	case actor.HasRole(contract.RoleAuditor):
+		return true
+	case actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor) && (service == "" || actor.Handles(service)):
 		return true
 	}
 	return actor.ID != "" && actor.ID == submitter
@@ -73,9 +77,7 @@ func (s *Service) List(ctx context.Context, actor contract.Actor, stage string) 
 		}
 		query += fmt.Sprintf(" AND %s = '%s'", contract.SearchStage.GetName(), st)
 	}
-	if !actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor, contract.RoleAuditor) {
-		query += fmt.Sprintf(" AND %s = '%s'", contract.SearchSubmitter.GetName(), strings.ReplaceAll(actor.ID, "'", ""))
-	}
+	query += visibleTo(actor)
 	out, err := s.list(ctx, query)
 	if err != nil {
 		return nil, err
@@ -137,4 +139,24 @@ func keyword(fields map[string]*commonpb.Payload, name string) string {
 		return ""
 	}
 	return v
+}
+
+// visibleTo is the visibility clause that keeps a list to what actor may see.
+func visibleTo(actor contract.Actor) string {
+	switch {
+	case actor.HasRole(contract.RoleAuditor):
+		return ""
+	case actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor):
+		services := []string{"''"}
+		for _, s := range actor.Services {
+			services = append(services, quote(s))
+		}
+		return fmt.Sprintf(" AND (%s IN (%s) OR %s IS NULL)", contract.SearchService.GetName(), strings.Join(services, ", "), contract.SearchService.GetName())
+	}
+	return fmt.Sprintf(" AND %s = %s", contract.SearchSubmitter.GetName(), quote(actor.ID))
+}
+
+// quote makes a visibility query string literal; quotes are dropped.
+func quote(s string) string {
+	return "'" + strings.NewReplacer("'", "", "\\", "").Replace(s) + "'"
 }

@@ -32,6 +32,11 @@ type Service struct {
 	Documents DocumentReader
 	// Now is the clock used to date submissions; time.Now when nil.
 	Now func() time.Time
+	// ServiceOf names the team that handles a template's cases.
+	ServiceOf func(template string) string
+	// Deadlines is when cases are brought to attention before their
+	// legal deadline.
+	Deadlines contract.DeadlinePolicy
 }
 
 // memoFingerprint is the memo key holding the submission's fingerprint.
@@ -57,7 +62,8 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (id string, create
 	}
 	id = intake.CaseID(sub.Channel, sub.By.ID, sub.Key)
 	fingerprint := intake.Fingerprint(sub.Body)
-	in := contract.CaseInput{CaseID: id, Submission: sub.Body, SubmittedBy: sub.By, Channel: sub.Channel, SubmittedAt: s.now()}
+	in := contract.CaseInput{CaseID: id, Submission: sub.Body, SubmittedBy: sub.By, Channel: sub.Channel, SubmittedAt: s.now(),
+		Service: s.serviceOf(sub.Body.Template), Deadlines: s.Deadlines}
 	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       id,
 		TaskQueue:                contract.TaskQueue,
@@ -70,6 +76,8 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (id string, create
 			contract.SearchStage.ValueSet(string(contract.StagePrefilling)),
 			contract.SearchTemplate.ValueSet(sub.Body.Template),
 			contract.SearchSubmitter.ValueSet(sub.By.ID),
+			contract.SearchService.ValueSet(in.Service),
+			contract.SearchApplicant.ValueSet(SearchWords(sub.Body.Applicant.Name)),
 		),
 	}, contract.WorkflowName, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
@@ -116,4 +124,11 @@ func wrapTemporal(err error, what string, id string) error {
 		return errorf(KindNotFound, "no case %s", id)
 	}
 	return &Error{Kind: KindInternal, Message: fmt.Sprintf("%s %s", what, id), Err: err}
+}
+
+func (s *Service) serviceOf(template string) string {
+	if s.ServiceOf == nil {
+		return ""
+	}
+	return s.ServiceOf(template)
 }

@@ -182,3 +182,32 @@ func wantCount(l listView, n int) error {
 	}
 	return nil
 }
+
+// A caseworker sees and acts on the cases of their services only.
+func TestServicesBoundWhatCaseworkersSee(t *testing.T) {
+	app := start(t, t.TempDir(), devstack.Options{NoUI: true})
+	dominique := client(t, app, "dev-dominique")
+	eventually(t, "demo cases", func() error { return wantCount(dominique.list("?stage=awaiting_approval"), 3) })
+	var terrace string
+	for _, c := range dominique.list("").Cases {
+		if got := dominique.get(c.ID); got.Template == "occupation-domaine-public" {
+			terrace = c.ID
+			if got.Service != "voirie" {
+				t.Errorf("terrace case in service %q, want voirie", got.Service)
+			}
+		}
+	}
+	camille, yannick := dominique.as("dev-camille"), dominique.as("dev-yannick")
+	if err := wantCount(camille.list(""), 2); err != nil {
+		t.Errorf("camille (relations-usagers, vie-associative): %v", err)
+	}
+	if err := wantCount(yannick.list(""), 1); err != nil {
+		t.Errorf("yannick (voirie): %v", err)
+	}
+	camille.want(http.StatusNotFound, "GET", "/api/v1/cases/"+terrace, nil, nil)
+	camille.want(http.StatusNotFound, "POST", "/api/v1/cases/"+terrace+"/review", map[string]any{"decision": "approve", "version": 1}, nil)
+	yannick.want(http.StatusOK, "GET", "/api/v1/cases/"+terrace, nil, nil)
+	if err := wantCount(dominique.as("dev-alex").list(""), 3); err != nil {
+		t.Errorf("the auditor: %v", err)
+	}
+}

@@ -172,7 +172,7 @@ func (a *App) connect(ctx context.Context) error {
 }
 
 func (a *App) startRoles(ctx context.Context) error {
-	d, err := app.NewDeps(a.client, a.bus, config.Dev().Administration, a.opts.Logger)
+	d, err := app.NewDeps(a.client, a.bus, config.Dev(), a.opts.Logger)
 	if err != nil {
 		return err
 	}

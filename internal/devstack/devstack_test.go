@@ -123,12 +123,12 @@ func TestNATSSubmissionToSentLetter(t *testing.T) {
 		t.Errorf("drafter %q, want the template drafter named as such", c.Draft.Drafter)
 	}
 	eventually(t, "inbox", func() error {
-		awaiting := camille.list("?stage=awaiting_approval")
+		awaiting := camille.as("dev-dominique").list("?stage=awaiting_approval")
 		if n := count(awaiting, id); n != 1 {
 			return fmt.Errorf("case %s listed %d times after a duplicate publish, want once", id, n)
 		}
 		if len(awaiting.Cases) != 4 {
-			return fmt.Errorf("%d cases awaiting approval, want the 3 demo cases and ours", len(awaiting.Cases))
+			return fmt.Errorf("%d cases awaiting approval for a supervisor of every service, want the 3 demo cases and ours", len(awaiting.Cases))
 		}
 		return nil
 	})

@@ -45,7 +45,7 @@ func TestRestartResumesCase(t *testing.T) {
 	if text := pdftest.Text(t, letter); !strings.Contains(text, "Łucja Dąbrowska-Müller") {
 		t.Errorf("letter after restart lacks the applicant's name:\n%s", text)
 	}
-	eventually(t, "demo cases after restart", func() error { return wantCount(camille.list(""), 4) })
+	eventually(t, "demo cases after restart", func() error { return wantCount(camille.as("dev-dominique").list(""), 4) })
 }
 
 func TestDataDirIsLocked(t *testing.T) {
