@@ -8,6 +8,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/dossier/dossier/config"
 	"github.com/dossier/dossier/internal/contract"
 	"github.com/dossier/dossier/internal/pdf"
 	"github.com/dossier/dossier/templates"
@@ -40,16 +41,21 @@ func DocumentName(caseID string, version int) string {
 	return fmt.Sprintf("cases/%s/letter-v%d.pdf", caseID, version)
 }
 
-// letter lays out the approved draft; the last mention says how the letter
-// was drafted: with a model (CRPA art. L311-3-1) or from a template alone.
 func (a *Activities) letter(in contract.RenderInput) (pdf.Letter, error) {
+	return Layout(a.Catalog, a.Administration, in)
+}
+
+// Layout lays out an approved draft as the letter the citizen receives;
+// the last mention says how the letter was drafted: with a model (CRPA
+// art. L311-3-1) or from a template alone. The caseworkers' preview uses
+// it too, so that what they preview is what is sent.
+func Layout(catalog *templates.Catalog, admin config.Administration, in contract.RenderInput) (pdf.Letter, error) {
 	app := in.Case.Submission.Applicant
-	admin := a.Administration
 	kind := "ai"
 	if in.Draft.Drafter == DrafterTemplate {
 		kind = "template_drafter"
 	}
-	how, err := a.Catalog.Mentions().Render(kind, in.Case.Submission.Language, templates.MentionData{Model: in.Draft.Model})
+	how, err := catalog.Mentions().Render(kind, in.Case.Submission.Language, templates.MentionData{Model: in.Draft.Model})
 	if err != nil {
 		return pdf.Letter{}, err
 	}

@@ -48,7 +48,7 @@ type devProcess struct {
 	stderr *bytes.Buffer
 }
 
-var apiLine = regexp.MustCompile(`API\s+(http://\S+)`)
+var apiLine = regexp.MustCompile(`Web app\s+(http://[^/\s]+)`)
 
 // startDev runs `dossier dev` on free ports and waits for its ready block.
 func startDev(t *testing.T, bin, dataDir string) *devProcess {

@@ -41,6 +41,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/cases/{id}", s.auth(s.get))
 	mux.Handle("POST /api/v1/cases/{id}/review", s.auth(s.review))
 	mux.Handle("GET /api/v1/cases/{id}/document", s.auth(s.document))
+	mux.Handle("POST /api/v1/cases/{id}/assign", s.auth(s.assign))
+	mux.Handle("GET /api/v1/inbox", s.auth(s.inbox))
 	return mux
 }
 

@@ -3,6 +3,7 @@ package api
 import (
 	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/dossier/dossier/internal/cases"
 	"github.com/dossier/dossier/internal/contract"
@@ -110,4 +111,34 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request, actor contract
 	w.Header().Set("X-Content-SHA256", st.Document.SHA256)
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, _ = w.Write(raw)
+}
+
+func (s *Server) assign(w http.ResponseWriter, r *http.Request, actor contract.Actor) {
+	var req struct {
+		Assignee string `json:"assignee"`
+	}
+	if err := decode(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	got, err := s.Cases.Assign(r.Context(), actor, r.PathValue("id"), req.Assignee)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"assignee": got})
+}
+
+// inbox is the caseworkers' inbox as JSON: the filters of the web app.
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor contract.Actor) {
+	q := r.URL.Query()
+	page, _ := strconv.Atoi(q.Get("page"))
+	size, _ := strconv.Atoi(q.Get("page_size"))
+	res, err := s.Cases.Inbox(r.Context(), actor, cases.Filter{Stage: q.Get("stage"), Template: q.Get("template"),
+		Assignee: q.Get("assignee"), Overdue: q.Get("overdue") == "true", Search: q.Get("q"), Page: page, PageSize: size})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
 }

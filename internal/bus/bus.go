@@ -73,7 +73,10 @@ func (b *Bus) Ensure(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bus: bucket %s: %w", DocumentsBucket, err)
 	}
-	return ensureDrafts(ctx, b.JS)
+	if err := ensureDrafts(ctx, b.JS); err != nil {
+		return err
+	}
+	return ensureAudit(ctx, b.JS)
 }
 
 // Publish publishes data on subject through JetStream with msgID as

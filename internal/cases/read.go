@@ -32,7 +32,7 @@ func (s *Service) Get(ctx context.Context, actor contract.Actor, id string) (con
 		return contract.CaseState{}, &Error{Kind: KindInternal, Message: "decode case " + id, Err: err}
 	}
 	if !CanSee(actor, st.SubmittedBy.ID, st.Service) {
-		return contract.CaseState{}, errorf(KindNotFound, "no case %s", id)
+		return contract.CaseState{}, errorf(KindForbidden, "%s may not see case %s: it belongs to another service", actor.ID, id)
 	}
 	return st, nil
 }

@@ -19,7 +19,9 @@ func (s *Service) Review(ctx context.Context, actor contract.Actor, id string, i
 		return contract.ReviewResult{}, err
 	}
 	if !actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor) {
-		return contract.ReviewResult{}, errorf(KindForbidden, "%s may not review cases: a caseworker or supervisor role is required", actor.ID)
+		err := errorf(KindForbidden, "%s may not review cases: a caseworker or supervisor role is required", actor.ID)
+		s.refused(ctx, actor, id, "review:"+string(in.Decision), err)
+		return contract.ReviewResult{}, err
 	}
 	in.Reviewer = actor
 	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
@@ -28,12 +30,14 @@ func (s *Service) Review(ctx context.Context, actor contract.Actor, id string, i
 		Args:         []any{in},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
-	if err != nil {
-		return contract.ReviewResult{}, reviewError(err, id)
-	}
 	var res contract.ReviewResult
-	if err := handle.Get(ctx, &res); err != nil {
-		return contract.ReviewResult{}, reviewError(err, id)
+	if err == nil {
+		err = handle.Get(ctx, &res)
+	}
+	if err != nil {
+		err = reviewError(err, id)
+		s.refused(ctx, actor, id, "review:"+string(in.Decision), err)
+		return contract.ReviewResult{}, err
 	}
 	return res, nil
 }
@@ -74,4 +78,33 @@ func (s *Service) Document(ctx context.Context, actor contract.Actor, id string)
 		return nil, st, &Error{Kind: KindInternal, Message: fmt.Sprintf("letter of %s does not match its recorded hash", id)}
 	}
 	return raw, st, nil
+}
+
+// PreviewLetter renders case id's letter as it would be sent if actor
+// approved it now with body (the current draft's text when empty): the
+// same layout and renderer as the letter itself, dated today.
+func (s *Service) PreviewLetter(ctx context.Context, actor contract.Actor, id, body string) ([]byte, error) {
+	st, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if st.Draft == nil || s.Preview == nil {
+		return nil, errorf(KindConflict, "case %s has no draft to preview (stage %s)", id, st.Stage)
+	}
+	if !actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor) {
+		return nil, errorf(KindForbidden, "%s may not preview letters", actor.ID)
+	}
+	draft := *st.Draft
+	if body != "" {
+		draft.Body = body
+	}
+	in := contract.RenderInput{
+		Case:  contract.CaseInput{CaseID: st.ID, Submission: contract.Submission{Template: st.Template, Language: st.Language, Applicant: st.Applicant}},
+		Draft: draft, Approver: actor, ApprovedAt: s.now(),
+	}
+	raw, err := s.Preview(in)
+	if err != nil {
+		return nil, &Error{Kind: KindInvalid, Message: "the letter cannot be rendered: " + err.Error(), Err: err}
+	}
+	return raw, nil
 }

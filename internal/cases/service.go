@@ -37,10 +37,18 @@ type Service struct {
 	// Deadlines is when cases are brought to attention before their
 	// legal deadline.
 	Deadlines contract.DeadlinePolicy
+	// Refusals keeps the attempts the cases refused; nil keeps none.
+	Refusals RefusalLog
+	// Preview renders a letter as it would be sent; nil disables previews.
+	Preview func(contract.RenderInput) ([]byte, error)
 }
 
-// memoFingerprint is the memo key holding the submission's fingerprint.
-const memoFingerprint = "submission_sha256"
+// Memo keys: the submission's fingerprint, and the applicant's name for
+// lists (memos come back with visibility results).
+const (
+	memoFingerprint = "submission_sha256"
+	memoApplicant   = "applicant"
+)
 
 // Submission is one request to open a case.
 type Submission struct {
@@ -71,7 +79,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (id string, create
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		// A repeated key must be told apart from a new case.
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		Memo:                                     map[string]any{memoFingerprint: fingerprint},
+		Memo:                                     map[string]any{memoFingerprint: fingerprint, memoApplicant: sub.Body.Applicant.Name},
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			contract.SearchStage.ValueSet(string(contract.StagePrefilling)),
 			contract.SearchTemplate.ValueSet(sub.Body.Template),

@@ -204,8 +204,8 @@ func TestServicesBoundWhatCaseworkersSee(t *testing.T) {
 	if err := wantCount(yannick.list(""), 1); err != nil {
 		t.Errorf("yannick (voirie): %v", err)
 	}
-	camille.want(http.StatusNotFound, "GET", "/api/v1/cases/"+terrace, nil, nil)
-	camille.want(http.StatusNotFound, "POST", "/api/v1/cases/"+terrace+"/review", map[string]any{"decision": "approve", "version": 1}, nil)
+	camille.want(http.StatusForbidden, "GET", "/api/v1/cases/"+terrace, nil, nil)
+	camille.want(http.StatusForbidden, "POST", "/api/v1/cases/"+terrace+"/review", map[string]any{"decision": "approve", "version": 1}, nil)
 	yannick.want(http.StatusOK, "GET", "/api/v1/cases/"+terrace, nil, nil)
 	if err := wantCount(dominique.as("dev-alex").list(""), 3); err != nil {
 		t.Errorf("the auditor: %v", err)

@@ -187,7 +187,13 @@ func (a *App) startRoles(ctx context.Context) error {
 	if err := a.bridge.Start(ctx); err != nil {
 		return err
 	}
-	if a.http, err = app.ListenHTTP(a.opts.HTTPAddr, app.NewAPI(d, config.Dev().Accounts).Handler()); err != nil {
+	// The web app runs over http on loopback in dev, so its cookies are
+	// not marked Secure; production serves it behind TLS.
+	handler, err := app.NewWebHandler(d, config.Dev().Accounts, false)
+	if err != nil {
+		return err
+	}
+	if a.http, err = app.ListenHTTP(a.opts.HTTPAddr, handler); err != nil {
 		return fmt.Errorf("http: %w", err)
 	}
 	a.HTTPURL = "http://" + a.http.Addr()

@@ -14,7 +14,8 @@ import (
 func (a *App) PrintReady(w io.Writer) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nDossier is ready.\n\n")
-	fmt.Fprintf(&b, "  API             %s   (health: %s/healthz)\n", a.HTTPURL, a.HTTPURL)
+	fmt.Fprintf(&b, "  Web app         %s/   (sign in as camille, password dev-camille)\n", a.HTTPURL)
+	fmt.Fprintf(&b, "  API             %s/api/v1   (health: %s/healthz)\n", a.HTTPURL, a.HTTPURL)
 	ui := a.UIURL
 	if ui == "" {
 		ui = "(disabled with --no-ui)"

@@ -1,0 +1,191 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/dossier/dossier/internal/cases"
+	"github.com/dossier/dossier/internal/contract"
+)
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	req := &request{w: w, r: r, lang: langOf(w, r)}
+	s.render(req, "login", map[string]any{})
+}
+
+// login signs a demo account in; the session id is new at every sign-in.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	req := &request{w: w, r: r, lang: langOf(w, r)}
+	actor, ok := s.Auth.SignIn(r.PostFormValue("account"), r.PostFormValue("password"))
+	if !ok || !actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor, contract.RoleAuditor) {
+		w.WriteHeader(http.StatusUnauthorized)
+		s.render(req, "login", map[string]any{"Error": translate(req.lang, "signin.failed"), "Account": r.PostFormValue("account")})
+		return
+	}
+	s.sessions.start(w, r, actor)
+	http.Redirect(w, r, "/inbox", http.StatusSeeOther)
+}
+
+func (s *Server) logout(req *request) {
+	s.sessions.end(req.w, req.r)
+	http.Redirect(req.w, req.r, "/login", http.StatusSeeOther)
+}
+
+func (s *Server) inbox(req *request) {
+	q := req.r.URL.Query()
+	page, _ := strconv.Atoi(q.Get("page"))
+	f := cases.Filter{Stage: q.Get("stage"), Template: q.Get("template"), Assignee: q.Get("assignee"),
+		Overdue: q.Get("overdue") == "1", Search: q.Get("q"), Page: page}
+	if f.Stage == "" {
+		f.Stage = string(contract.StageAwaitingApproval)
+	}
+	res, err := s.Cases.Inbox(req.r.Context(), req.sess.actor, f)
+	if err != nil {
+		s.fail(req, kindStatus(err), err)
+		return
+	}
+	s.render(req, "inbox", map[string]any{"Page": res, "Filter": f, "Templates": s.Catalog.IDs(),
+		"Stages": contract.Stages, "Query": q, "PageURL": pageURL(q)})
+}
+
+// pageURL returns a function giving the inbox URL of another page with the
+// same filters.
+func pageURL(q url.Values) func(int) string {
+	return func(n int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set("page", strconv.Itoa(n))
+		return "/inbox?" + v.Encode()
+	}
+}
+
+func (s *Server) casePage(req *request) {
+	s.showCase(req, http.StatusOK, "", "")
+}
+
+// showCase renders the case page with a message: done (after a decision)
+// or refused (an attempt the case refused), under status.
+func (s *Server) showCase(req *request, status int, done, refused string) {
+	st, err := s.Cases.Get(req.r.Context(), req.sess.actor, req.r.PathValue("id"))
+	if err != nil {
+		s.fail(req, kindStatus(err), err)
+		return
+	}
+	if done == "" {
+		done = translate(req.lang, req.r.URL.Query().Get("done"))
+		if done == req.r.URL.Query().Get("done") {
+			done = ""
+		}
+	}
+	req.w.WriteHeader(status)
+	s.render(req, "case", map[string]any{"Case": st, "View": s.newCaseView(st, req.lang), "Done": done, "Refused": refused,
+		"CanReview":  st.Stage == contract.StageAwaitingApproval && req.sess.actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor),
+		"Supervisor": req.sess.actor.HasRole(contract.RoleSupervisor)})
+}
+
+func (s *Server) review(req *request) {
+	version, _ := strconv.Atoi(req.r.PostFormValue("version"))
+	in := contract.ReviewInput{Decision: contract.Decision(req.r.PostFormValue("decision")), Version: version,
+		Comment: req.r.PostFormValue("comment"), Body: editedBody(req)}
+	if _, err := s.Cases.Review(req.r.Context(), req.sess.actor, req.r.PathValue("id"), in); err != nil {
+		s.refusal(req, err)
+		return
+	}
+	http.Redirect(req.w, req.r, "/cases/"+req.r.PathValue("id")+"?done=done", http.StatusSeeOther)
+}
+
+// editedBody is the letter text as the form sent it, when it is an
+// approval and the caseworker changed it.
+func editedBody(req *request) string {
+	body := normalizeNewlines(req.r.PostFormValue("body"))
+	if req.r.PostFormValue("decision") != string(contract.DecisionApprove) || body == normalizeNewlines(req.r.PostFormValue("original")) {
+		return ""
+	}
+	return body
+}
+
+// refusal shows the case page again with why the attempt was refused.
+func (s *Server) refusal(req *request, err error) {
+	status := kindStatus(err)
+	if status == http.StatusNotFound || status >= 500 {
+		s.fail(req, status, err)
+		return
+	}
+	msg := err.Error()
+	var ce *cases.Error
+	if errors.As(err, &ce) {
+		msg = ce.Message
+	}
+	s.showCase(req, status, "", translate(req.lang, "refused", msg))
+}
+
+func (s *Server) preview(req *request) {
+	pdf, err := s.Cases.PreviewLetter(req.r.Context(), req.sess.actor, req.r.PathValue("id"), normalizeNewlines(req.r.PostFormValue("body")))
+	if err != nil {
+		s.refusal(req, err)
+		return
+	}
+	req.w.Header().Set("Content-Type", "application/pdf")
+	req.w.Header().Set("Content-Disposition", `inline; filename="apercu.pdf"`)
+	req.w.Header().Set("Cache-Control", "no-store")
+	_, _ = req.w.Write(pdf)
+}
+
+func (s *Server) assign(req *request) {
+	assignee := req.r.PostFormValue("assignee")
+	if assignee == "me" {
+		assignee = req.sess.actor.ID
+	}
+	if _, err := s.Cases.Assign(req.r.Context(), req.sess.actor, req.r.PathValue("id"), assignee); err != nil {
+		s.refusal(req, err)
+		return
+	}
+	http.Redirect(req.w, req.r, "/cases/"+req.r.PathValue("id")+"?done=assigned", http.StatusSeeOther)
+}
+
+func (s *Server) document(req *request) {
+	raw, st, err := s.Cases.Document(req.r.Context(), req.sess.actor, req.r.PathValue("id"))
+	if err != nil {
+		s.fail(req, kindStatus(err), err)
+		return
+	}
+	req.w.Header().Set("Content-Type", "application/pdf")
+	req.w.Header().Set("Content-Disposition", `inline; filename="`+contract.Reference(st.ID)+`.pdf"`)
+	_, _ = req.w.Write(raw)
+}
+
+// batchResult is the outcome of approving one selected case.
+type batchResult struct {
+	ID    string
+	OK    bool
+	Error string
+}
+
+// batchApprove approves the current draft of each selected case, as the
+// caseworker would one by one (every rule of a single approval applies),
+// and reports each outcome.
+func (s *Server) batchApprove(req *request) {
+	_ = req.r.ParseForm()
+	var results []batchResult
+	for _, id := range req.r.PostForm["case"] {
+		version := 0
+		if st, err := s.Cases.Get(req.r.Context(), req.sess.actor, id); err == nil && st.Draft != nil {
+			version = st.Draft.Version
+		}
+		_, err := s.Cases.Review(req.r.Context(), req.sess.actor, id, contract.ReviewInput{Decision: contract.DecisionApprove, Version: version})
+		r := batchResult{ID: id, OK: err == nil}
+		if err != nil {
+			r.Error = err.Error()
+			var ce *cases.Error
+			if errors.As(err, &ce) {
+				r.Error = ce.Message
+			}
+		}
+		results = append(results, r)
+	}
+	s.render(req, "batch", map[string]any{"Results": results})
+}

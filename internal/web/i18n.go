@@ -1,0 +1,78 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// messages are the interface's words, French first.
+var messages = map[string]map[string]string{
+	"fr": {
+		"app": "Dossier", "signin": "Connexion", "signout": "Se déconnecter", "account": "Identifiant", "password": "Mot de passe",
+		"signin.button": "Se connecter", "signin.failed": "Identifiant ou mot de passe incorrect.", "signin.demo": "Comptes de démonstration : camille / dev-camille, dominique / dev-dominique, yannick / dev-yannick, alex / dev-alex.",
+		"inbox": "Corbeille", "inbox.title": "Courriers à valider", "filter": "Filtrer", "search": "Référence ou nom du demandeur",
+		"template": "Modèle", "stage": "Étape", "assignee": "Attribué à", "overdue": "En retard", "all": "Tous", "me": "Moi", "none": "Personne",
+		"deadline": "Échéance légale", "applicant": "Demandeur", "reference": "Référence", "submitted": "Reçu le", "nocase": "Aucun dossier ne correspond.",
+		"page": "Page %d sur %d", "prev": "Précédente", "next": "Suivante", "select": "Sélectionner", "batch.approve": "Valider la sélection",
+		"due.soon": "bientôt", "due.over": "dépassée", "escalated": "signalé au responsable",
+		"facts": "Données du dossier", "source": "Source", "source.submission": "demande", "flags": "Points d'attention",
+		"draft": "Projet de courrier", "version": "version %d", "drafter.llm": "rédigé par le modèle %s", "drafter.template": "rédigé à partir du modèle de lettre, sans IA",
+		"diff.previous": "Modifications par rapport à la version précédente", "diff.ai": "Modifications par rapport au texte d'origine",
+		"edit": "Texte du courrier (modifiable)", "preview": "Aperçu du PDF", "approve": "Valider et envoyer", "reject": "Refuser", "changes": "Demander une nouvelle version",
+		"reason": "Motif (obligatoire)", "comment": "Demande à la rédaction (obligatoire)", "claim": "Prendre le dossier", "assign": "Attribuer", "unassign": "Retirer l'attribution",
+		"deadline.sva": "Sans réponse le %s, la demande sera réputée acceptée (silence vaut acceptation).",
+		"deadline.svr": "Sans réponse le %s, la demande sera réputée rejetée (silence vaut rejet).",
+		"approvals":    "Validations : %d sur %d", "document": "Courrier envoyé", "download": "Télécharger le PDF", "history": "Décisions",
+		"done": "Décision enregistrée.", "assigned": "Attribution enregistrée.", "refused": "Action refusée : %s", "results": "Résultat de la validation groupée",
+		"ok": "validé", "failed": "refusé", "back": "Retour à la corbeille", "lang.other": "English", "stage.awaiting_approval": "à valider",
+		"stage.completed": "envoyé", "stage.rejected": "refusé", "stage.failed": "en échec", "stage.drafting": "en rédaction", "stage.prefilling": "en préparation",
+		"stage.rendering": "mise en page", "stage.notifying": "envoi", "forbidden": "Vous n'avez pas accès à ce dossier.", "notfound": "Page introuvable.",
+		"waiting": "En attente", "skip": "Aller au contenu", "field": "Donnée", "value": "Valeur",
+	},
+	"en": {
+		"app": "Dossier", "signin": "Sign in", "signout": "Sign out", "account": "Account", "password": "Password",
+		"signin.button": "Sign in", "signin.failed": "Wrong account or password.", "signin.demo": "Demo accounts: camille / dev-camille, dominique / dev-dominique, yannick / dev-yannick, alex / dev-alex.",
+		"inbox": "Inbox", "inbox.title": "Letters to approve", "filter": "Filter", "search": "Reference or applicant name",
+		"template": "Template", "stage": "Stage", "assignee": "Assigned to", "overdue": "Overdue", "all": "All", "me": "Me", "none": "Nobody",
+		"deadline": "Legal deadline", "applicant": "Applicant", "reference": "Reference", "submitted": "Received", "nocase": "No case matches.",
+		"page": "Page %d of %d", "prev": "Previous", "next": "Next", "select": "Select", "batch.approve": "Approve selected",
+		"due.soon": "soon", "due.over": "passed", "escalated": "escalated to a supervisor",
+		"facts": "Case facts", "source": "Source", "source.submission": "request", "flags": "Points to check",
+		"draft": "Draft letter", "version": "version %d", "drafter.llm": "drafted by the model %s", "drafter.template": "written from the letter template, without AI",
+		"diff.previous": "Changes from the previous version", "diff.ai": "Changes from the original text",
+		"edit": "Letter text (editable)", "preview": "Preview the PDF", "approve": "Approve and send", "reject": "Reject", "changes": "Ask for a new version",
+		"reason": "Reason (required)", "comment": "Request to the drafter (required)", "claim": "Claim", "assign": "Assign", "unassign": "Unassign",
+		"deadline.sva": "Without an answer on %s, the request will be deemed accepted (silence means acceptance).",
+		"deadline.svr": "Without an answer on %s, the request will be deemed refused (silence means refusal).",
+		"approvals":    "Approvals: %d of %d", "document": "Letter sent", "download": "Download the PDF", "history": "Decisions",
+		"done": "Decision recorded.", "assigned": "Assignment recorded.", "refused": "Refused: %s", "results": "Batch approval results",
+		"ok": "approved", "failed": "refused", "back": "Back to the inbox", "lang.other": "Français", "stage.awaiting_approval": "to approve",
+		"stage.completed": "sent", "stage.rejected": "rejected", "stage.failed": "failed", "stage.drafting": "drafting", "stage.prefilling": "preparing",
+		"stage.rendering": "rendering", "stage.notifying": "sending", "forbidden": "You do not have access to this case.", "notfound": "Page not found.",
+		"waiting": "Waiting", "skip": "Skip to content", "field": "Fact", "value": "Value",
+	},
+}
+
+// langOf is the interface language: ?lang=, then the dossier_lang cookie,
+// then French.
+func langOf(w http.ResponseWriter, r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == "fr" || l == "en" {
+		http.SetCookie(w, &http.Cookie{Name: "dossier_lang", Value: l, Path: "/", SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
+		return l
+	}
+	if c, err := r.Cookie("dossier_lang"); err == nil && (c.Value == "fr" || c.Value == "en") {
+		return c.Value
+	}
+	return "fr"
+}
+
+func translate(lang, key string, args ...any) string {
+	m, ok := messages[lang][key]
+	if !ok {
+		return key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(m, args...)
+	}
+	return m
+}
