@@ -60,7 +60,27 @@ func (a *Activities) Prefill(ctx context.Context, in contract.CaseInput) (contra
 	if err := a.Validator.ValidateComplete(sub); err != nil {
 		return contract.PrefillResult{}, invalidSubmission(err)
 	}
+	if res.Deadline, err = legalDeadline(t, res.Facts); err != nil {
+		return contract.PrefillResult{}, err
+	}
 	return res, nil
+}
+
+// legalDeadline is the case's legal deadline, counted from the fact its
+// template names, or nil when the template has none. A date that cannot
+// be read fails the case as an invalid submission, naming the fact.
+func legalDeadline(t *templates.Template, facts map[string]string) (*contract.LegalDeadline, error) {
+	if t.Deadline == nil {
+		return nil, nil
+	}
+	d, err := t.DeadlineFor(facts[t.Deadline.From])
+	if err != nil {
+		field := "facts." + t.Deadline.From
+		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("invalid submission: %s: %v", field, err),
+			contract.ErrTypeInvalidSubmission, nil,
+			[]contract.FieldError{{Field: field, Rule: "datetime=2006-01-02", Message: "the legal deadline is counted from this date, which cannot be read"}})
+	}
+	return &contract.LegalDeadline{Rule: d.Rule, Months: d.Months, Date: d.Date}, nil
 }
 
 func invalidSubmission(err error) error {

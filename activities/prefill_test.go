@@ -159,3 +159,74 @@ func retryable(t *testing.T, err error, wantType string) {
 		t.Fatalf("error %v, want a retryable %s", err, wantType)
 	}
 }
+
+// exampleCase is the case of a template's own example, with facts changed.
+func exampleCase(t *testing.T, f *fixture, template string, facts map[string]string) contract.CaseInput {
+	t.Helper()
+	tmpl, err := f.a.Catalog.Get(template)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := tmpl.ExampleSubmission()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := maps.Clone(ex.Facts)
+	maps.Copy(all, facts)
+	return contract.CaseInput{CaseID: testCaseID, Submission: contract.Submission{
+		Template: template, Language: ex.Language, Facts: all,
+		Applicant: contract.Applicant{Name: ex.Applicant.Name, Email: ex.Applicant.Email, Address: ex.Applicant.Address}}}
+}
+
+// TestPrefillLegalDeadline checks the deadline a case carries: the
+// template's rule, counted in months from the fact it names, the French
+// way (the same day, or the month's last day when it has none).
+func TestPrefillLegalDeadline(t *testing.T) {
+	f := newFixture(t)
+	tests := []struct {
+		name     string
+		template string
+		received string
+		want     *contract.LegalDeadline
+	}{
+		{"SVA two months", "accuse-reception", "2026-11-20", &contract.LegalDeadline{Rule: "SVA", Months: 2, Date: "2027-01-20"}},
+		{"SVR one month", "communication-documents", "2026-10-29", &contract.LegalDeadline{Rule: "SVR", Months: 1, Date: "2026-11-29"}},
+		{"no such day: the month's last", "communication-documents", "2026-08-31", &contract.LegalDeadline{Rule: "SVR", Months: 1, Date: "2026-09-30"}},
+		{"template without deadline", "demande-pieces", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			facts := map[string]string{}
+			if tt.received != "" {
+				facts["received_on"] = tt.received
+			}
+			var res contract.PrefillResult
+			if err := f.run(t, f.a.Prefill, exampleCase(t, f, tt.template, facts), &res); err != nil {
+				t.Fatalf("Prefill: %v", err)
+			}
+			switch {
+			case tt.want == nil && res.Deadline != nil:
+				t.Errorf("deadline = %+v, want none", *res.Deadline)
+			case tt.want != nil && (res.Deadline == nil || *res.Deadline != *tt.want):
+				t.Errorf("deadline = %+v, want %+v", res.Deadline, *tt.want)
+			}
+		})
+	}
+}
+
+// A date the deadline cannot be counted from fails the case for good,
+// naming the fact (validation refuses it first; this is the last guard).
+func TestLegalDeadlineUnreadableDate(t *testing.T) {
+	f := newFixture(t)
+	tmpl, err := f.a.Catalog.Get("communication-documents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = legalDeadline(tmpl, map[string]string{"received_on": "29/10/2026"})
+	nonRetryable(t, err, contract.ErrTypeInvalidSubmission)
+	var appErr *temporal.ApplicationError
+	var fields []contract.FieldError
+	if !errors.As(err, &appErr) || appErr.Details(&fields) != nil || len(fields) != 1 || fields[0].Field != "facts.received_on" {
+		t.Errorf("details %+v, want facts.received_on named", fields)
+	}
+}

@@ -24,10 +24,16 @@ func CaseWorkflow(ctx workflow.Context, in contract.CaseInput) (contract.CaseSta
 		return c.state, err
 	}
 	err := c.run(ctx)
-	if err != nil {
-		return c.state, c.fail(ctx, err)
+	switch {
+	case temporal.IsCanceledError(err):
+		return c.state, err // cancelled: the case ends as such, with no event
+	case err != nil:
+		err = c.fail(ctx, err)
 	}
-	return c.state, nil
+	// An assignment still publishing its event finishes before the case
+	// closes, so that its caller gets an answer.
+	_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+	return c.state, err
 }
 
 // caseRun is the state of one case while its workflow runs.
@@ -35,8 +41,15 @@ type caseRun struct {
 	in      contract.CaseInput
 	state   contract.CaseState
 	prefill contract.PrefillResult
-	// pending is an accepted review the main loop has not acted on yet.
-	pending *contract.Review
+	// pending is an accepted review the main loop has not acted on yet;
+	// deciding is true while the main loop acts on one.
+	pending  *contract.Review
+	deciding bool
+	// draftedBody is the text of the last draft, before any reviewer's edit.
+	draftedBody string
+	// recorded counts the approvals kept while more were needed;
+	// assignments the accepted assignments; reminders the reminders sent.
+	recorded, assignments, reminders int
 }
 
 func newCaseRun(in contract.CaseInput) *caseRun {
@@ -48,6 +61,7 @@ func newCaseRun(in contract.CaseInput) *caseRun {
 		SubmittedBy: in.SubmittedBy,
 		SubmittedAt: in.SubmittedAt,
 		Applicant:   in.Submission.Applicant,
+		Service:     in.Service,
 	}}
 }
 
@@ -58,8 +72,13 @@ func (c *caseRun) setup(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateReview, c.handleReview,
+	err = workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateReview, c.handleReview,
 		workflow.UpdateHandlerOptions{Validator: c.validateReview})
+	if err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateAssign, c.handleAssign,
+		workflow.UpdateHandlerOptions{Validator: c.validateAssign})
 }
 
 // run is the lifecycle, stage by stage.
@@ -68,12 +87,16 @@ func (c *caseRun) run(ctx workflow.Context) error {
 	if err := c.prefillStage(ctx); err != nil {
 		return err
 	}
+	c.watchDeadline(ctx)
 	comment := ""
 	for {
 		if err := c.draftStage(ctx, comment); err != nil {
 			return err
 		}
-		review := c.awaitReview(ctx)
+		review, err := c.decide(ctx)
+		if err != nil {
+			return err
+		}
 		switch review.Decision {
 		case contract.DecisionRequestChanges:
 			c.publish(ctx, contract.EventChangesRequested, contract.Event{Actor: review.Reviewer.ID, Reason: review.Comment})
@@ -105,6 +128,8 @@ func (c *caseRun) prefillStage(ctx workflow.Context) error {
 	}
 	c.state.TemplateVersion = c.prefill.TemplateVersion
 	c.state.Facts, c.state.Sources, c.state.Flags = c.prefill.Facts, c.prefill.Sources, c.prefill.Flags
+	c.state.Approval, c.state.Deadline = c.prefill.Approval, c.prefill.Deadline
+	c.state.Approval.Approvals = max(c.state.Approval.Approvals, 1)
 	return nil
 }
 
@@ -131,19 +156,10 @@ func (c *caseRun) draftStage(ctx workflow.Context, comment string) error {
 	if err := workflow.ExecuteActivity(actx, contract.ActivityDraft, in).Get(actx, &draft); err != nil {
 		return err
 	}
-	c.state.Draft = &draft
+	c.state.Draft, c.draftedBody = &draft, draft.Body
 	c.publish(ctx, contract.EventDrafted, contract.Event{Version: draft.Version})
 	c.enter(ctx, contract.StageAwaitingApproval)
 	return nil
-}
-
-// awaitReview blocks until the review Update has accepted a decision.
-func (c *caseRun) awaitReview(ctx workflow.Context) contract.Review {
-	_ = workflow.Await(ctx, func() bool { return c.pending != nil })
-	review := *c.pending
-	c.pending = nil
-	c.state.Reviews = append(c.state.Reviews, review)
-	return review
 }
 
 func (c *caseRun) reject(ctx workflow.Context, review contract.Review) {
@@ -152,8 +168,10 @@ func (c *caseRun) reject(ctx workflow.Context, review contract.Review) {
 }
 
 // deliver renders the approved letter, stores it, and notifies the citizen.
+// How much of the drafted text was kept is measured against the last
+// draft, before any reviewer's edit.
 func (c *caseRun) deliver(ctx workflow.Context, review contract.Review) error {
-	kept := indicators.KeptRatio(c.state.Draft.Body, approvedBody(c.state.Draft, review))
+	kept := indicators.KeptRatio(c.draftedBody, approvedBody(c.state.Draft, review))
 	drafter := c.state.Draft.Drafter
 	last := &c.state.Reviews[len(c.state.Reviews)-1]
 	last.KeptRatio, last.Drafter = &kept, drafter
@@ -194,28 +212,6 @@ func (c *caseRun) recordIndicators(ctx workflow.Context, drafter string, kept fl
 	if err != nil {
 		workflow.GetLogger(ctx).Error("upsert indicator search attributes", "error", err)
 	}
-}
-
-// approvedBody is the text the reviewer approved.
-func approvedBody(d *contract.Draft, review contract.Review) string {
-	if review.Body != "" {
-		return review.Body
-	}
-	return d.Body
-}
-
-// approvedDraft is the reviewed draft, or a new version carrying the
-// reviewer's edits when they changed the text before approving.
-func (c *caseRun) approvedDraft(review contract.Review) contract.Draft {
-	draft := *c.state.Draft
-	if review.Body == "" || review.Body == draft.Body {
-		return draft
-	}
-	draft.Version++
-	draft.Body = review.Body
-	draft.EditedBy = review.Reviewer.ID
-	c.state.Draft = &draft
-	return draft
 }
 
 // fail records why the case failed, announces it, and returns err for the

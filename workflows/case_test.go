@@ -39,8 +39,19 @@ type caseSuite struct {
 	env    *testsuite.TestWorkflowEnvironment
 	events []string
 	drafts []contract.DraftInput
-	// prefillErr, when set, is what the prefill activity fails with.
+	// prefillErr, when set, is what the prefill activity fails with;
+	// prefill what it returns otherwise.
 	prefillErr error
+	prefill    contract.PrefillResult
+	// notifyTakes is how long notifying the citizen takes, in the suite's clock.
+	notifyTakes time.Duration
+	// published are the events in full, renders the render inputs, and
+	// attrs the search attributes upserted, the last value of each;
+	// unsets counts the upserts that only removed attributes.
+	published []contract.Event
+	renders   []contract.RenderInput
+	attrs     map[string]any
+	unsets    int
 }
 
 func TestCaseWorkflow(t *testing.T) { suite.Run(t, new(caseSuite)) }
@@ -67,14 +78,16 @@ func (s *caseSuite) SetupTest() {
 	s.env = s.NewTestWorkflowEnvironment()
 	s.env.RegisterWorkflowWithOptions(CaseWorkflow, workflow.RegisterOptions{Name: contract.WorkflowName})
 	s.env.RegisterActivity(&stubs{})
-	s.events, s.drafts = nil, nil
-	s.prefillErr = nil
+	s.events, s.drafts, s.published, s.renders = nil, nil, nil, nil
+	s.prefillErr, s.notifyTakes = nil, 0
+	s.prefill = contract.PrefillResult{TemplateVersion: 1, Facts: map[string]string{"request_subject": "terrasse"}}
+	s.attrs, s.unsets = map[string]any{}, 0
 	s.env.OnActivity(contract.ActivityPrefill, mock.Anything, mock.Anything).Return(
 		func(context.Context, contract.CaseInput) (contract.PrefillResult, error) {
 			if s.prefillErr != nil {
 				return contract.PrefillResult{}, s.prefillErr
 			}
-			return contract.PrefillResult{TemplateVersion: 1, Facts: map[string]string{"request_subject": "terrasse"}}, nil
+			return s.prefill, nil
 		})
 	s.env.OnActivity(contract.ActivityDraft, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in contract.DraftInput) (contract.Draft, error) {
@@ -84,15 +97,26 @@ func (s *caseSuite) SetupTest() {
 		})
 	s.env.OnActivity(contract.ActivityRender, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in contract.RenderInput) (contract.Document, error) {
+			s.renders = append(s.renders, in)
 			return contract.Document{Object: "cases/x/letter-v1.pdf", SHA256: "abc", Size: 10}, nil
 		})
-	s.env.OnActivity(contract.ActivityNotify, mock.Anything, mock.Anything).Return(
+	s.env.OnActivity(contract.ActivityNotify, mock.Anything, mock.Anything).AfterFn(func() time.Duration { return s.notifyTakes }).Return(
 		contract.Notification{Channel: "email", MessageID: "m@dossier"}, nil)
 	s.env.OnActivity(contract.ActivityPublish, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, e contract.Event) error {
 			s.events = append(s.events, e.Type)
+			s.published = append(s.published, e)
 			return nil
 		})
+	s.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		sa := args.Get(0).(temporal.SearchAttributes)
+		if sa.Size() == 0 {
+			s.unsets++ // values removed are not readable
+		}
+		for key, value := range sa.GetUntypedValues() {
+			s.attrs[key.GetName()] = value
+		}
+	}).Return(nil)
 }
 
 // review sends the review Update after delay and records its outcome.
@@ -245,6 +269,7 @@ func (s *caseSuite) TestStateQueryWhileAwaiting() {
 		s.env.CancelWorkflow()
 	}, time.Minute)
 	s.env.ExecuteWorkflow(contract.WorkflowName, input(legacy))
+	s.True(temporal.IsCanceledError(s.env.GetWorkflowError()), "a cancelled case ends cancelled: %v", s.env.GetWorkflowError())
 	s.Equal(contract.StageAwaitingApproval, st.Stage)
 	s.Equal(1, st.Draft.Version)
 	s.Equal("Zoë", st.Applicant.Name)

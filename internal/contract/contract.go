@@ -318,6 +318,10 @@ const (
 	ErrTypeInvalidReview     = "InvalidReview"
 	ErrTypeNotReviewable     = "NotAwaitingApproval"
 	ErrTypeInvalidSubmission = "InvalidSubmission"
+	// ErrTypeInvalidAssign refuses an assignment that is malformed;
+	// ErrTypeCaseClosed one on a completed, rejected or failed case.
+	ErrTypeInvalidAssign = "InvalidAssign"
+	ErrTypeCaseClosed    = "CaseClosed"
 )
 
 // RenderInput asks for the approved letter to be rendered and stored.
@@ -366,6 +370,10 @@ type Event struct {
 	KeptRatio *float64  `json:"kept_ratio,omitempty"`
 	Drafter   string    `json:"drafter,omitempty"`
 	Time      time.Time `json:"time"`
+	// Seq tells apart events of one type and draft version that a case
+	// may publish more than once (assigned, deadline_reminder,
+	// approval_recorded): 1, 2, … in the order published; 0 for the others.
+	Seq int `json:"seq,omitempty"`
 }
 
 // The event types, published on dossier.events.<type>.
@@ -384,6 +392,9 @@ const (
 	EventAssigned         = "assigned"
 	EventDeadlineReminder = "deadline_reminder"
 	EventEscalated        = "escalated"
+	// EventApprovalRecorded is an approval kept while the template asks
+	// for more approvals of the same draft version.
+	EventApprovalRecorded = "approval_recorded"
 )
 
 // CaseState is what the state Query returns.
