@@ -71,5 +71,8 @@ func (a *Activities) PublishEvent(ctx context.Context, e contract.Event) error {
 		return temporal.NewNonRetryableApplicationError(err.Error(), "BadEvent", err)
 	}
 	msgID := fmt.Sprintf("%s.%s.%d", e.CaseID, e.Type, e.Version)
+	if e.Seq > 0 {
+		msgID += fmt.Sprintf(".%d", e.Seq) // repeated events of one version: assignments, reminders
+	}
 	return a.Events.Publish(ctx, "dossier.events."+e.Type, msgID, data)
 }

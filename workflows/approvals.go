@@ -108,6 +108,15 @@ func (c *caseRun) approvedDraft(review contract.Review) contract.Draft {
 	draft.Version++
 	draft.Body = review.Body
 	draft.EditedBy = review.Reviewer.ID
+	c.keepPrevious()
 	c.state.Draft = &draft
 	return draft
+}
+
+// keepPrevious keeps the current draft among the previous ones, so that
+// the case page can show what changed between versions.
+func (c *caseRun) keepPrevious() {
+	if c.state.Draft != nil {
+		c.state.PreviousDrafts = append(c.state.PreviousDrafts, *c.state.Draft)
+	}
 }

@@ -156,6 +156,7 @@ func (c *caseRun) draftStage(ctx workflow.Context, comment string) error {
 	if err := workflow.ExecuteActivity(actx, contract.ActivityDraft, in).Get(actx, &draft); err != nil {
 		return err
 	}
+	c.keepPrevious()
 	c.state.Draft, c.draftedBody = &draft, draft.Body
 	c.publish(ctx, contract.EventDrafted, contract.Event{Version: draft.Version})
 	c.enter(ctx, contract.StageAwaitingApproval)

@@ -135,7 +135,7 @@ func TestDevSurvivesKillAndStopsCleanly(t *testing.T) {
 		t.Fatalf("approve after kill -9 and restart: %d %v", status, res)
 	}
 	second.waitStage(t, id, "completed")
-	if status, list := second.call(t, "GET", "/api/v1/cases", "dev-camille", ""); status != 200 || len(list["cases"].([]any)) != 4 {
+	if status, list := second.call(t, "GET", "/api/v1/cases", "dev-dominique", ""); status != 200 || len(list["cases"].([]any)) != 4 {
 		t.Errorf("after restart: %d, %v; want the 3 demo cases and ours", status, list)
 	}
 

@@ -51,6 +51,8 @@ func reviewError(err error, id string) error {
 	kind := map[string]Kind{
 		contract.ErrTypeStaleVersion:  KindConflict,
 		contract.ErrTypeNotReviewable: KindConflict,
+		contract.ErrTypeCaseClosed:    KindConflict,
+		contract.ErrTypeInvalidAssign: KindInvalid,
 		contract.ErrTypeForbidden:     KindForbidden,
 		contract.ErrTypeInvalidReview: KindInvalid,
 	}[appErr.Type()]

@@ -411,11 +411,13 @@ type CaseState struct {
 	Sources         map[string]Source `json:"sources,omitempty"`
 	Flags           []Flag            `json:"flags,omitempty"`
 	Draft           *Draft            `json:"draft,omitempty"`
-	Reviews         []Review          `json:"reviews,omitempty"`
-	Document        *Document         `json:"document,omitempty"`
-	Notifications   []Notification    `json:"notifications,omitempty"`
-	Failure         string            `json:"failure,omitempty"`
-	FieldErrors     []FieldError      `json:"field_errors,omitempty"`
+	// PreviousDrafts are the earlier versions, oldest first.
+	PreviousDrafts []Draft        `json:"previous_drafts,omitempty"`
+	Reviews        []Review       `json:"reviews,omitempty"`
+	Document       *Document      `json:"document,omitempty"`
+	Notifications  []Notification `json:"notifications,omitempty"`
+	Failure        string         `json:"failure,omitempty"`
+	FieldErrors    []FieldError   `json:"field_errors,omitempty"`
 	// Service is the team the case belongs to; Assignee the caseworker
 	// who holds it.
 	Service  string `json:"service,omitempty"`

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.temporal.io/server/common/cluster"
@@ -46,8 +47,21 @@ var sqlitePragmas = map[string]string{
 }
 
 // startTemporal creates the database on first start, makes sure the dossier
-// namespace exists, and starts every Temporal service in this process.
+// namespace exists, and starts every Temporal service in this process. The
+// internal services' ports are picked free just before they bind, so a
+// start that loses one to another process is tried again on new ports.
 func startTemporal(o temporalOptions) (temporal.Server, error) {
+	var err error
+	for range 3 {
+		var srv temporal.Server
+		if srv, err = startTemporalOnce(o); err == nil || !strings.Contains(err.Error(), "address already in use") {
+			return srv, err
+		}
+	}
+	return nil, err
+}
+
+func startTemporalOnce(o temporalOptions) (temporal.Server, error) {
 	sqlConf, err := prepareDatabase(o.DBFile)
 	if err != nil {
 		return nil, err

@@ -21,10 +21,17 @@ type caseView struct {
 	Facts []fact
 	// Approved is how many approvals the current draft has, of Needed.
 	Approved, Needed int
+	// Previous is the version before the current one; AIOriginal the
+	// model's text the current one comes from, when a caseworker edited it.
+	Previous, AIOriginal *contract.Draft
 }
 
 func (s *Server) newCaseView(st contract.CaseState, lang string) caseView {
 	v := caseView{Approved: len(st.Approvals), Needed: max(st.Approval.Approvals, 1)}
+	if n := len(st.PreviousDrafts); n > 0 && st.Draft != nil {
+		v.Previous = &st.PreviousDrafts[n-1]
+		v.AIOriginal = aiOriginal(st)
+	}
 	names := make([]string, 0, len(st.Facts))
 	for name := range st.Facts {
 		names = append(names, name)
@@ -111,4 +118,19 @@ func (s *Server) label(st contract.CaseState, name, lang string) string {
 		}
 	}
 	return name
+}
+
+// aiOriginal is the latest text a model drafted, when the current draft
+// differs from it (a caseworker edited it); nil otherwise.
+func aiOriginal(st contract.CaseState) *contract.Draft {
+	for i := len(st.PreviousDrafts) - 1; i >= 0; i-- {
+		d := &st.PreviousDrafts[i]
+		if d.Drafter == "llm" && d.EditedBy == "" {
+			if d.Body == st.Draft.Body || st.Draft.EditedBy == "" {
+				return nil
+			}
+			return d
+		}
+	}
+	return nil
 }
