@@ -41,6 +41,10 @@ type Account struct {
 	Roles []string `yaml:"roles"`
 	// Services are the teams whose cases the account handles.
 	Services []string `yaml:"services"`
+	// Email and OIDCSubject identify the person when the identity
+	// provider signs them in to the web app (OpenID Connect).
+	Email       string `yaml:"email"`
+	OIDCSubject string `yaml:"oidc_subject"`
 	// Token is a plain bearer token; accepted in dev.yaml only.
 	Token string `yaml:"token"`
 	// TokenSHA256 is the hex SHA-256 of the bearer token.
@@ -121,7 +125,7 @@ func LoadAccounts(path string) ([]Account, error) {
 			return nil, fmt.Errorf("config: accounts %s: %w", path, err)
 		}
 		hash := strings.ToLower(a.TokenSHA256)
-		if other, dup := seen[hash]; dup {
+		if other, dup := seen[hash]; dup && hash != "" {
 			return nil, fmt.Errorf("config: accounts %s: %q and %q share a token", path, other, a.ID)
 		}
 		seen[hash] = a.ID
@@ -138,6 +142,8 @@ func checkAccount(a Account) error {
 		return fmt.Errorf("account %q: id and roles are required", a.ID)
 	case a.Token != "":
 		return fmt.Errorf("account %q: plain tokens are refused, give token_sha256", a.ID)
+	case a.TokenSHA256 == "" && (a.Email != "" || a.OIDCSubject != ""):
+		return nil // signs in with OpenID Connect only
 	case len(a.TokenSHA256) != 64 || strings.Trim(strings.ToLower(a.TokenSHA256), "0123456789abcdef") != "":
 		return fmt.Errorf("account %q: token_sha256 must be 64 hex digits", a.ID)
 	}

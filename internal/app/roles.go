@@ -11,6 +11,7 @@ import (
 	"github.com/dossier/dossier/config"
 	"github.com/dossier/dossier/internal/bus"
 	"github.com/dossier/dossier/internal/engine"
+	"github.com/dossier/dossier/internal/web"
 )
 
 // ConnectOptions say where a production role finds Temporal and NATS.
@@ -110,9 +111,19 @@ func (c *Conn) RunBridge(ctx context.Context) error {
 	return nil
 }
 
-// RunAPI serves the HTTP API on addr until ctx is cancelled.
+// RunAPI serves the HTTP API and the web app on addr until ctx is
+// cancelled. The web app signs people in with OpenID Connect when
+// DOSSIER_OIDC_* are set, and only then.
 func (c *Conn) RunAPI(ctx context.Context, addr string, accounts []config.Account) error {
-	srv, err := ListenHTTP(addr, NewAPI(c.Deps, accounts).Handler())
+	opts := WebOptions{Accounts: accounts, SecureCookies: true}
+	if cfg, ok := web.OIDCFromEnv(); ok {
+		opts.OIDC = &cfg
+	}
+	handler, err := NewWebHandler(ctx, c.Deps, opts)
+	if err != nil {
+		return err
+	}
+	srv, err := ListenHTTP(addr, handler)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
 	}

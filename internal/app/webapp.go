@@ -1,7 +1,9 @@
 package app
 
 import (
+	"context"
 	"net/http"
+	"strings"
 
 	"github.com/dossier/dossier/activities"
 	"github.com/dossier/dossier/config"
@@ -21,10 +23,40 @@ func (d DevSignIn) SignIn(account, password string) (contract.Actor, bool) {
 	return actor, ok && actor.ID == account
 }
 
+// AccountDirectory finds the account of a person an OpenID Connect
+// provider signed in, by subject, then by verified email.
+type AccountDirectory []config.Account
+
+// Identify returns the actor of the account matching subject or email.
+func (dir AccountDirectory) Identify(subject, email string) (contract.Actor, bool) {
+	for _, pass := range []func(config.Account) bool{
+		func(a config.Account) bool { return a.OIDCSubject != "" && a.OIDCSubject == subject },
+		func(a config.Account) bool { return a.Email != "" && email != "" && strings.EqualFold(a.Email, email) },
+	} {
+		for _, a := range dir {
+			if pass(a) {
+				return contract.Actor{ID: a.ID, Name: a.Name, Title: a.Title, Roles: a.Roles, Services: a.Services}, true
+			}
+		}
+	}
+	return contract.Actor{}, false
+}
+
+// WebOptions say how people sign in to the web app.
+type WebOptions struct {
+	Accounts []config.Account
+	// DemoSignIn accepts an account's token as its password (dossier dev).
+	DemoSignIn bool
+	// OIDC, when set, signs people in with the administration's provider.
+	OIDC *web.OIDCConfig
+	// SecureCookies marks cookies Secure (production, behind TLS).
+	SecureCookies bool
+}
+
 // NewWebHandler serves the API under /api/ and /healthz, and the
 // caseworkers' web app everywhere else, on one port.
-func NewWebHandler(d Deps, accounts []config.Account, secureCookies bool) (http.Handler, error) {
-	apiServer := NewAPI(d, accounts)
+func NewWebHandler(ctx context.Context, d Deps, o WebOptions) (http.Handler, error) {
+	apiServer := NewAPI(d, o.Accounts)
 	renderer, err := pdf.NewRenderer()
 	if err != nil {
 		return nil, err
@@ -41,8 +73,15 @@ func NewWebHandler(d Deps, accounts []config.Account, secureCookies bool) (http.
 	for id, s := range d.Config.Services {
 		names[id] = s.Name
 	}
-	webApp := &web.Server{Cases: svc, Catalog: d.Catalog, Auth: DevSignIn{Accounts: apiServer.Accounts},
-		Logger: d.Logger, Services: names, Secure: secureCookies}
+	webApp := &web.Server{Cases: svc, Catalog: d.Catalog, Logger: d.Logger, Services: names, Secure: o.SecureCookies}
+	if o.DemoSignIn {
+		webApp.Auth = DevSignIn{Accounts: apiServer.Accounts}
+	}
+	if o.OIDC != nil {
+		if webApp.OIDC, err = web.NewOIDC(ctx, *o.OIDC, AccountDirectory(o.Accounts)); err != nil {
+			return nil, err
+		}
+	}
 	webHandler, err := webApp.Handler()
 	if err != nil {
 		return nil, err

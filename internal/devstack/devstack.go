@@ -28,6 +28,7 @@ import (
 	"github.com/dossier/dossier/internal/engine"
 	"github.com/dossier/dossier/internal/legacysim"
 	"github.com/dossier/dossier/internal/llm"
+	webpkg "github.com/dossier/dossier/internal/web"
 )
 
 // Options configure the stack. Ports of 0 pick free ones.
@@ -44,6 +45,8 @@ type Options struct {
 	// Models are the language models the worker drafts with; empty for
 	// the template drafter alone.
 	Models llm.Registry
+	// OIDC adds sign-in with an OpenID Connect provider to the demo accounts.
+	OIDC   *webpkg.OIDCConfig
 	Logger *slog.Logger
 }
 
@@ -189,7 +192,8 @@ func (a *App) startRoles(ctx context.Context) error {
 	}
 	// The web app runs over http on loopback in dev, so its cookies are
 	// not marked Secure; production serves it behind TLS.
-	handler, err := app.NewWebHandler(d, config.Dev().Accounts, false)
+	web := app.WebOptions{Accounts: config.Dev().Accounts, DemoSignIn: true, OIDC: a.opts.OIDC}
+	handler, err := app.NewWebHandler(ctx, d, web)
 	if err != nil {
 		return err
 	}

@@ -12,16 +12,51 @@ import (
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	req := &request{w: w, r: r, lang: langOf(w, r)}
-	s.render(req, "login", map[string]any{})
+	s.render(req, "login", map[string]any{"OIDC": s.OIDC != nil, "Demo": s.Auth != nil})
 }
 
 // login signs a demo account in; the session id is new at every sign-in.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	req := &request{w: w, r: r, lang: langOf(w, r)}
+	if s.Auth == nil {
+		s.fail(req, http.StatusNotFound, errors.New(translate(req.lang, "notfound")))
+		return
+	}
 	actor, ok := s.Auth.SignIn(r.PostFormValue("account"), r.PostFormValue("password"))
 	if !ok || !actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor, contract.RoleAuditor) {
 		w.WriteHeader(http.StatusUnauthorized)
-		s.render(req, "login", map[string]any{"Error": translate(req.lang, "signin.failed"), "Account": r.PostFormValue("account")})
+		s.render(req, "login", map[string]any{"Error": translate(req.lang, "signin.failed"), "Account": r.PostFormValue("account"), "OIDC": s.OIDC != nil, "Demo": true})
+		return
+	}
+	s.sessions.start(w, r, actor)
+	http.Redirect(w, r, "/inbox", http.StatusSeeOther)
+}
+
+func (s *Server) oidcLogin(w http.ResponseWriter, r *http.Request) {
+	if s.OIDC == nil {
+		http.NotFound(w, r)
+		return
+	}
+	s.OIDC.start(w, r, s.Secure)
+}
+
+// oidcCallback finishes an OpenID Connect sign-in; the person must have an
+// account in the administration's list.
+func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
+	req := &request{w: w, r: r, lang: langOf(w, r)}
+	if s.OIDC == nil {
+		http.NotFound(w, r)
+		return
+	}
+	actor, err := s.OIDC.finish(w, r)
+	if errors.Is(err, errNoAccount) {
+		s.Logger.Warn("oidc sign-in without an account", "error", err)
+		s.fail(req, http.StatusForbidden, errors.New(translate(req.lang, "forbidden")))
+		return
+	}
+	if err != nil {
+		s.Logger.Warn("oidc sign-in failed", "error", err)
+		s.fail(req, http.StatusBadRequest, errors.New(translate(req.lang, "signin.failed")))
 		return
 	}
 	s.sessions.start(w, r, actor)

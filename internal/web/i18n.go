@@ -9,7 +9,7 @@ import (
 var messages = map[string]map[string]string{
 	"fr": {
 		"app": "Dossier", "signin": "Connexion", "signout": "Se déconnecter", "account": "Identifiant", "password": "Mot de passe",
-		"signin.button": "Se connecter", "signin.failed": "Identifiant ou mot de passe incorrect.", "signin.demo": "Comptes de démonstration : camille / dev-camille, dominique / dev-dominique, yannick / dev-yannick, alex / dev-alex.",
+		"signin.button": "Se connecter", "signin.oidc": "Se connecter avec le compte de l'administration", "signin.failed": "Identifiant ou mot de passe incorrect.", "signin.demo": "Comptes de démonstration : camille / dev-camille, dominique / dev-dominique, yannick / dev-yannick, alex / dev-alex.",
 		"inbox": "Corbeille", "inbox.title": "Courriers à valider", "filter": "Filtrer", "search": "Référence ou nom du demandeur",
 		"template": "Modèle", "stage": "Étape", "assignee": "Attribué à", "overdue": "En retard", "all": "Tous", "me": "Moi", "none": "Personne",
 		"deadline": "Échéance légale", "applicant": "Demandeur", "reference": "Référence", "submitted": "Reçu le", "nocase": "Aucun dossier ne correspond.",
@@ -31,7 +31,7 @@ var messages = map[string]map[string]string{
 	},
 	"en": {
 		"app": "Dossier", "signin": "Sign in", "signout": "Sign out", "account": "Account", "password": "Password",
-		"signin.button": "Sign in", "signin.failed": "Wrong account or password.", "signin.demo": "Demo accounts: camille / dev-camille, dominique / dev-dominique, yannick / dev-yannick, alex / dev-alex.",
+		"signin.button": "Sign in", "signin.oidc": "Sign in with the administration's account", "signin.failed": "Wrong account or password.", "signin.demo": "Demo accounts: camille / dev-camille, dominique / dev-dominique, yannick / dev-yannick, alex / dev-alex.",
 		"inbox": "Inbox", "inbox.title": "Letters to approve", "filter": "Filter", "search": "Reference or applicant name",
 		"template": "Template", "stage": "Stage", "assignee": "Assigned to", "overdue": "Overdue", "all": "All", "me": "Me", "none": "Nobody",
 		"deadline": "Legal deadline", "applicant": "Applicant", "reference": "Reference", "submitted": "Received", "nocase": "No case matches.",

@@ -40,7 +40,10 @@ type Server struct {
 	// Services names each service id for display.
 	Services map[string]string
 	// Secure marks cookies Secure; leave it off only for http on loopback.
-	Secure   bool
+	Secure bool
+	// OIDC signs people in with the administration's identity provider
+	// (see NewOIDC); nil leaves only Auth.
+	OIDC     *oidcSignIn
 	sessions *sessions
 	pages    map[string]*template.Template
 }
@@ -58,6 +61,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/inbox", http.StatusSeeOther) })
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("GET /auth/login", s.oidcLogin)
+	mux.HandleFunc("GET /auth/callback", s.oidcCallback)
 	mux.Handle("POST /logout", s.auth(s.logout))
 	mux.Handle("GET /inbox", s.auth(s.inbox))
 	mux.Handle("GET /cases/{id}", s.auth(s.casePage))
