@@ -53,7 +53,8 @@ func NewDeps(c client.Client, b *bus.Bus, cfg config.File, logger *slog.Logger) 
 // Cases returns the case service over the deps' clients.
 func (d Deps) Cases() *cases.Service {
 	return &cases.Service{Temporal: d.Temporal, Validator: intake.NewValidator(d.Catalog), Documents: d.Bus.Documents(),
-		ServiceOf: d.Config.ServiceOf, Deadlines: contract.DeadlinePolicy(d.Config.Deadlines), Refusals: d.Bus}
+		ServiceOf: d.Config.ServiceOf, Deadlines: contract.DeadlinePolicy(d.Config.Deadlines), Refusals: d.Bus,
+		TemplateIDs: d.Catalog.IDs()}
 }
 
 // WorkerOptions are the worker's own settings.

@@ -62,29 +62,31 @@ type InboxPage struct {
 	Pages    int `json:"pages"`
 }
 
-// maxInbox bounds the cases one inbox reads from visibility.
-const maxInbox = 20000
-
-// Inbox returns the page of actor's inbox that f selects. Stage, services
-// and search are a visibility query; the other filters, the counts and the
-// deadline order are applied to its result.
+// Inbox returns the page of actor's inbox that f selects, sorted by
+// legal deadline. Visibility cannot sort, so the page is read in windows
+// of deadlines, the nearest first, until it is full: an inbox reads about
+// a page of cases, not the whole backlog. Counts are visibility counts.
 func (s *Service) Inbox(ctx context.Context, actor contract.Actor, f Filter) (InboxPage, error) {
 	f = f.withDefaults()
-	query, err := inboxQuery(actor, f)
+	base, err := inboxQuery(actor, f)
 	if err != nil {
 		return InboxPage{}, err
 	}
-	items, err := s.inboxItems(ctx, query)
+	query := base + f.clauses(actor, s.now())
+	page := InboxPage{Page: f.Page}
+	if page.Counts, err = s.counts(ctx, base, actor); err != nil {
+		return InboxPage{}, err
+	}
+	if page.Matching, err = s.count(ctx, query); err != nil {
+		return InboxPage{}, err
+	}
+	page.Pages = max(1, (page.Matching+f.PageSize-1)/f.PageSize)
+	items, err := s.firstByDeadline(ctx, query, f.Page*f.PageSize)
 	if err != nil {
 		return InboxPage{}, err
 	}
-	page := InboxPage{Counts: count(items, actor), Page: f.Page}
-	selected := slices.DeleteFunc(items, func(it Item) bool { return !f.keeps(it, actor) })
-	sortByDeadline(selected)
-	page.Matching = len(selected)
-	page.Pages = max(1, (len(selected)+f.PageSize-1)/f.PageSize)
-	from := min((f.Page-1)*f.PageSize, len(selected))
-	page.Items = selected[from:min(from+f.PageSize, len(selected))]
+	from := min((f.Page-1)*f.PageSize, len(items))
+	page.Items = items[from:min(from+f.PageSize, len(items))]
 	return page, nil
 }
 
@@ -110,6 +112,27 @@ func inboxQuery(actor contract.Actor, f Filter) (string, error) {
 	return q + searchClause(f.Search), nil
 }
 
+// clauses are the filters beyond stage, services and search.
+func (f Filter) clauses(actor contract.Actor, now time.Time) string {
+	var q string
+	if f.Template != "" {
+		q += fmt.Sprintf(" AND %s = %s", contract.SearchTemplate.GetName(), quote(f.Template))
+	}
+	switch f.Assignee {
+	case "":
+	case "none":
+		q += fmt.Sprintf(" AND %s IS NULL", contract.SearchAssignee.GetName())
+	case "me":
+		q += fmt.Sprintf(" AND %s = %s", contract.SearchAssignee.GetName(), quote(actor.ID))
+	default:
+		q += fmt.Sprintf(" AND %s = %s", contract.SearchAssignee.GetName(), quote(f.Assignee))
+	}
+	if f.Overdue {
+		q += fmt.Sprintf(" AND %s < '%s'", contract.SearchDeadline.GetName(), now.UTC().Format(time.RFC3339))
+	}
+	return q
+}
+
 // searchClause matches a reference or id prefix, or a name word.
 func searchClause(search string) string {
 	search = strings.TrimSpace(search)
@@ -130,12 +153,83 @@ func searchClause(search string) string {
 	return clause + ")"
 }
 
-func (s *Service) inboxItems(ctx context.Context, query string) ([]Item, error) {
+func (s *Service) count(ctx context.Context, query string) (int, error) {
+	resp, err := s.Temporal.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: query})
+	if err != nil {
+		return 0, &Error{Kind: KindInternal, Message: "count cases", Err: err}
+	}
+	return int(resp.GetCount()), nil
+}
+
+// counts are the inbox's counts for the base query (stage, services,
+// search): in all, per template, overdue, unassigned and the actor's.
+func (s *Service) counts(ctx context.Context, base string, actor contract.Actor) (Counts, error) {
+	c := Counts{ByTemplate: map[string]int{}}
+	queries := map[*int]string{
+		&c.Total:      base,
+		&c.Overdue:    base + Filter{Overdue: true}.clauses(actor, s.now()),
+		&c.Unassigned: base + Filter{Assignee: "none"}.clauses(actor, s.now()),
+		&c.Mine:       base + Filter{Assignee: "me"}.clauses(actor, s.now()),
+	}
+	for target, q := range queries {
+		n, err := s.count(ctx, q)
+		if err != nil {
+			return c, err
+		}
+		*target = n
+	}
+	for _, id := range s.TemplateIDs {
+		n, err := s.count(ctx, base+Filter{Template: id}.clauses(actor, s.now()))
+		if err != nil {
+			return c, err
+		}
+		c.ByTemplate[id] = n
+	}
+	return c, nil
+}
+
+// firstByDeadline returns at least want cases of query (or all of them),
+// nearest deadline first, then the cases without a deadline, newest first.
+func (s *Service) firstByDeadline(ctx context.Context, query string, want int) ([]Item, error) {
+	dl := contract.SearchDeadline.GetName()
+	withDeadline, err := s.count(ctx, query+" AND "+dl+" IS NOT NULL")
+	if err != nil {
+		return nil, err
+	}
+	var items []Item
+	lo, width := "", 7*24*time.Hour
+	hi := s.now().Add(width)
+	for len(items) < min(want, withDeadline) {
+		window := fmt.Sprintf(" AND %s < '%s'", dl, hi.UTC().Format(time.RFC3339))
+		if lo != "" {
+			window += fmt.Sprintf(" AND %s >= '%s'", dl, lo)
+		}
+		got, err := s.list(ctx, query+window, maxInbox)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, got...)
+		width *= 2
+		lo, hi = hi.UTC().Format(time.RFC3339), hi.Add(width)
+	}
+	sortByDeadline(items)
+	if len(items) < want {
+		rest, err := s.list(ctx, query+" AND "+dl+" IS NULL", want-len(items))
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, rest...)
+	}
+	return items, nil
+}
+
+// list reads up to limit cases of query, in visibility's order.
+func (s *Service) list(ctx context.Context, query string, limit int) ([]Item, error) {
 	var out []Item
 	var token []byte
 	now := s.now()
-	for len(out) < maxInbox {
-		resp, err := s.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, PageSize: 1000, NextPageToken: token})
+	for len(out) < limit {
+		resp, err := s.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, PageSize: int32(min(1000, limit)), NextPageToken: token})
 		if err != nil {
 			return nil, &Error{Kind: KindInternal, Message: "inbox", Err: err}
 		}
@@ -148,6 +242,9 @@ func (s *Service) inboxItems(ctx context.Context, query string) ([]Item, error) 
 	}
 	return out, nil
 }
+
+// maxInbox bounds the cases one deadline window reads.
+const maxInbox = 20000
 
 func item(e *workflowpb.WorkflowExecutionInfo, now time.Time) Item {
 	fields := e.GetSearchAttributes().GetIndexedFields()
@@ -171,40 +268,6 @@ func decode(p *commonpb.Payload, v any) error {
 		return fmt.Errorf("absent")
 	}
 	return converter.GetDefaultDataConverter().FromPayload(p, v)
-}
-
-// keeps applies the filters visibility did not.
-func (f Filter) keeps(it Item, actor contract.Actor) bool {
-	switch {
-	case f.Template != "" && it.Template != f.Template:
-		return false
-	case f.Overdue && !it.Overdue:
-		return false
-	case f.Assignee == "me" && it.Assignee != actor.ID:
-		return false
-	case f.Assignee == "none" && it.Assignee != "":
-		return false
-	case f.Assignee != "" && f.Assignee != "me" && f.Assignee != "none" && it.Assignee != f.Assignee:
-		return false
-	}
-	return true
-}
-
-func count(items []Item, actor contract.Actor) Counts {
-	c := Counts{Total: len(items), ByTemplate: map[string]int{}}
-	for _, it := range items {
-		c.ByTemplate[it.Template]++
-		if it.Overdue {
-			c.Overdue++
-		}
-		if it.Assignee == "" {
-			c.Unassigned++
-		}
-		if it.Assignee == actor.ID {
-			c.Mine++
-		}
-	}
-	return c
 }
 
 // sortByDeadline orders by legal deadline, the cases without one last,

@@ -78,7 +78,7 @@ func (s *Service) List(ctx context.Context, actor contract.Actor, stage string) 
 		query += fmt.Sprintf(" AND %s = '%s'", contract.SearchStage.GetName(), st)
 	}
 	query += visibleTo(actor)
-	out, err := s.list(ctx, query)
+	out, err := s.listSummaries(ctx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func (s *Service) List(ctx context.Context, actor contract.Actor, stage string) 
 	return out, nil
 }
 
-func (s *Service) list(ctx context.Context, query string) ([]Summary, error) {
+func (s *Service) listSummaries(ctx context.Context, query string) ([]Summary, error) {
 	var out []Summary
 	var token []byte
 	for len(out) < maxList {

@@ -39,6 +39,8 @@ type Service struct {
 	Deadlines contract.DeadlinePolicy
 	// Refusals keeps the attempts the cases refused; nil keeps none.
 	Refusals RefusalLog
+	// TemplateIDs are the templates the inbox counts cases of.
+	TemplateIDs []string
 	// Preview renders a letter as it would be sent; nil disables previews.
 	Preview func(contract.RenderInput) ([]byte, error)
 }

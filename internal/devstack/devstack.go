@@ -286,3 +286,12 @@ func (a *App) Close() {
 
 // DataDir is the stack's data directory.
 func (a *App) DataDir() string { return a.opts.DataDir }
+
+// StopWorker stops the stack's worker: cases stay where they are. Benchmarks
+// use it to measure visibility alone.
+func (a *App) StopWorker() {
+	if a.worker != nil {
+		a.worker.Stop()
+		a.worker = nil
+	}
+}
