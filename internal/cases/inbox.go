@@ -74,11 +74,14 @@ func (s *Service) Inbox(ctx context.Context, actor contract.Actor, f Filter) (In
 	}
 	query := base + f.clauses(actor, s.now())
 	page := InboxPage{Page: f.Page}
-	if page.Counts, err = s.counts(ctx, base, actor); err != nil {
+	if page.Counts, err = s.cachedCounts(ctx, base, actor); err != nil {
 		return InboxPage{}, err
 	}
-	if page.Matching, err = s.count(ctx, query); err != nil {
-		return InboxPage{}, err
+	page.Matching = page.Counts.Total
+	if query != base {
+		if page.Matching, err = s.count(ctx, query); err != nil {
+			return InboxPage{}, err
+		}
 	}
 	page.Pages = max(1, (page.Matching+f.PageSize-1)/f.PageSize)
 	items, err := s.firstByDeadline(ctx, query, f.Page*f.PageSize)
@@ -192,14 +195,10 @@ func (s *Service) counts(ctx context.Context, base string, actor contract.Actor)
 // nearest deadline first, then the cases without a deadline, newest first.
 func (s *Service) firstByDeadline(ctx context.Context, query string, want int) ([]Item, error) {
 	dl := contract.SearchDeadline.GetName()
-	withDeadline, err := s.count(ctx, query+" AND "+dl+" IS NOT NULL")
-	if err != nil {
-		return nil, err
-	}
 	var items []Item
 	lo, width := "", 7*24*time.Hour
-	hi := s.now().Add(width)
-	for len(items) < min(want, withDeadline) {
+	hi, horizon := s.now().Add(width), s.now().AddDate(10, 0, 0)
+	for len(items) < want && hi.Before(horizon) {
 		window := fmt.Sprintf(" AND %s < '%s'", dl, hi.UTC().Format(time.RFC3339))
 		if lo != "" {
 			window += fmt.Sprintf(" AND %s >= '%s'", dl, lo)
@@ -211,6 +210,13 @@ func (s *Service) firstByDeadline(ctx context.Context, query string, want int) (
 		items = append(items, got...)
 		width *= 2
 		lo, hi = hi.UTC().Format(time.RFC3339), hi.Add(width)
+	}
+	if len(items) < want { // deadlines beyond the horizon
+		got, err := s.list(ctx, query+fmt.Sprintf(" AND %s >= '%s'", dl, lo), want-len(items))
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, got...)
 	}
 	sortByDeadline(items)
 	if len(items) < want {

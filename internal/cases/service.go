@@ -43,6 +43,8 @@ type Service struct {
 	TemplateIDs []string
 	// Preview renders a letter as it would be sent; nil disables previews.
 	Preview func(contract.RenderInput) ([]byte, error)
+
+	countCache countCache
 }
 
 // Memo keys: the submission's fingerprint, and the applicant's name for
