@@ -4,14 +4,13 @@ import (
 	"errors"
 	"log/slog"
 	"maps"
-	"path/filepath"
 	"testing"
 	"time"
 
-	natsserver "github.com/nats-io/nats-server/v2/server"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/dossier/dossier/internal/bus"
+	"github.com/dossier/dossier/internal/bus/bustest"
 	"github.com/dossier/dossier/internal/contract"
 	"github.com/dossier/dossier/internal/legacysim"
 )
@@ -25,17 +24,7 @@ type legacyFixture struct {
 
 func newLegacyFixture(t *testing.T) *legacyFixture {
 	t.Helper()
-	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: natsserver.RANDOM_PORT, NoSigs: true,
-		JetStream: true, StoreDir: filepath.Join(t.TempDir(), "js")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns.Start()
-	if !ns.ReadyForConnections(5 * time.Second) {
-		t.Fatal("nats-server not ready")
-	}
-	t.Cleanup(ns.Shutdown)
-	b, err := bus.Dial(ns.ClientURL(), "test")
+	b, err := bus.Dial(bustest.Server(t), "test")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,15 +65,6 @@ type errorBody struct {
 	Fields []contract.FieldError `json:"fields,omitempty"`
 }
 
-var statusOf = map[cases.Kind]int{
-	cases.KindInvalid:   http.StatusUnprocessableEntity,
-	cases.KindForbidden: http.StatusForbidden,
-	cases.KindNotFound:  http.StatusNotFound,
-	cases.KindConflict:  http.StatusConflict,
-	cases.KindTooLarge:  http.StatusRequestEntityTooLarge,
-	cases.KindInternal:  http.StatusInternalServerError,
-}
-
 // fail writes err with the status of its kind; only internal errors are
 // logged, and their details never reach the caller.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
@@ -86,7 +77,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if kind == cases.KindInternal {
 		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 	}
-	writeJSON(w, statusOf[kind], body)
+	writeJSON(w, cases.HTTPStatus(kind), body)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

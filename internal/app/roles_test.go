@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	natsserver "github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.temporal.io/server/temporaltest"
@@ -22,6 +21,7 @@ import (
 	"github.com/dossier/dossier/config"
 	"github.com/dossier/dossier/internal/app"
 	"github.com/dossier/dossier/internal/bridge"
+	"github.com/dossier/dossier/internal/bus/bustest"
 	"github.com/dossier/dossier/internal/contract"
 	"github.com/dossier/dossier/internal/intake"
 )
@@ -32,7 +32,7 @@ import (
 // worker last.
 func TestProductionRoles(t *testing.T) {
 	temporalAddr := temporaltest.NewServer(temporaltest.WithT(t)).GetFrontendHostPort()
-	natsURL := startNATS(t)
+	natsURL := bustest.Server(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -101,21 +101,6 @@ func waitHealth(t *testing.T, base string, status int, want string) {
 		}
 	}
 	t.Fatalf("healthz answered %d %s, want %d with %q", got, body, status, want)
-}
-
-func startNATS(t *testing.T) string {
-	t.Helper()
-	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: natsserver.RANDOM_PORT,
-		JetStream: true, StoreDir: filepath.Join(t.TempDir(), "js"), NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns.Start()
-	if !ns.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats-server not ready")
-	}
-	t.Cleanup(ns.Shutdown)
-	return ns.ClientURL()
 }
 
 func freeAddr(t *testing.T) string {

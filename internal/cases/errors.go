@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/dossier/dossier/internal/contract"
 	"github.com/dossier/dossier/internal/intake"
@@ -41,6 +42,23 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// HTTPStatus is the HTTP status that answers an error of kind k.
+func HTTPStatus(k Kind) int {
+	switch k {
+	case KindInvalid:
+		return http.StatusUnprocessableEntity
+	case KindForbidden:
+		return http.StatusForbidden
+	case KindNotFound:
+		return http.StatusNotFound
+	case KindConflict:
+		return http.StatusConflict
+	case KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
 
 // KindOf returns the kind of err, KindInternal for errors without one.
 func KindOf(err error) Kind {

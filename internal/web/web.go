@@ -109,12 +109,6 @@ func securityHeaders(h http.Handler) http.Handler {
 	})
 }
 
-var statusOf = map[cases.Kind]int{
-	cases.KindInvalid: http.StatusUnprocessableEntity, cases.KindForbidden: http.StatusForbidden,
-	cases.KindNotFound: http.StatusNotFound, cases.KindConflict: http.StatusConflict,
-	cases.KindTooLarge: http.StatusRequestEntityTooLarge, cases.KindInternal: http.StatusInternalServerError,
-}
-
 // fail renders an error page; internal errors are logged, not shown.
 func (s *Server) fail(req *request, status int, err error) {
 	msg := err.Error()
@@ -130,7 +124,7 @@ func (s *Server) fail(req *request, status int, err error) {
 	s.render(req, "error", map[string]any{"Status": status, "Message": msg})
 }
 
-func kindStatus(err error) int { return statusOf[cases.KindOf(err)] }
+func kindStatus(err error) int { return cases.HTTPStatus(cases.KindOf(err)) }
 
 // render writes page name with data, adding what every page needs.
 func (s *Server) render(req *request, name string, data map[string]any) {
