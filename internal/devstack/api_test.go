@@ -1,12 +1,18 @@
 package devstack_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/dossier/dossier/internal/bus"
+	"github.com/dossier/dossier/internal/cases"
 	"github.com/dossier/dossier/internal/contract"
 	"github.com/dossier/dossier/internal/devstack"
 )
@@ -159,6 +165,7 @@ func TestFourEyes(t *testing.T) {
 	if !strings.Contains(refused.Error, "four-eyes") {
 		t.Errorf("refusal %q does not name the four-eyes rule", refused.Error)
 	}
+	checkRefusalKept(t, app, created.ID, "camille", "four-eyes")
 	camille.as("dev-dominique").want(http.StatusOK, "POST", "/api/v1/cases/"+created.ID+"/review", map[string]any{"decision": "reject", "version": 1, "comment": "Demande hors compétence de la commune."}, nil)
 	if got := camille.waitStage(created.ID, contract.StageRejected); got.Document != nil {
 		t.Errorf("a rejected case has a document")
@@ -209,5 +216,26 @@ func TestServicesBoundWhatCaseworkersSee(t *testing.T) {
 	yannick.want(http.StatusOK, "GET", "/api/v1/cases/"+terrace, nil, nil)
 	if err := wantCount(dominique.as("dev-alex").list(""), 3); err != nil {
 		t.Errorf("the auditor: %v", err)
+	}
+}
+
+// checkRefusalKept checks that a refused attempt on case id by actor was
+// kept on dossier.audit.refused with who, when and why.
+func checkRefusalKept(t *testing.T, app *devstack.App, id, actor, reason string) {
+	t.Helper()
+	cons, err := app.Bus().JS.OrderedConsumer(context.Background(), bus.StreamAudit, jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := cons.Next(jetstream.FetchMaxWait(5 * time.Second))
+	if err != nil {
+		t.Fatalf("no refused attempt kept: %v", err)
+	}
+	var r cases.Refusal
+	if err := json.Unmarshal(msg.Data(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.CaseID != id || r.Actor.ID != actor || !strings.Contains(r.Reason, reason) || r.At.IsZero() || r.Action != "review:approve" {
+		t.Errorf("refusal kept as %+v, want %s refused on %s for %q", r, actor, id, reason)
 	}
 }

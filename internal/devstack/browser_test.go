@@ -82,6 +82,7 @@ func TestCaseworkerInBrowser(t *testing.T) {
 		t.Fatalf("inbox %q with %d rows, want camille's 2 cases", heading, rows)
 	}
 	screenshot(t, ctx, "inbox")
+	checkAccessibility(t, ctx, "inbox")
 
 	do(t, ctx, "open the acknowledgement",
 		chromedp.Click(`//tr[td[contains(., "Accusé de réception")]]//a`),
@@ -89,6 +90,7 @@ func TestCaseworkerInBrowser(t *testing.T) {
 	const added = "Nous restons à votre disposition pour tout renseignement complémentaire."
 	get(t, ctx, "edit the letter", chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector("#body").value += "\n\n%s"; true`, added)))
 	screenshot(t, ctx, "case")
+	checkAccessibility(t, ctx, "case page")
 
 	preview := get(t, ctx, "preview the PDF", chromedp.Evaluate[string](`(async () => {
 		const form = document.querySelector("#review");
@@ -114,6 +116,14 @@ func TestCaseworkerInBrowser(t *testing.T) {
 	status := get(t, ctx, "stage", chromedp.Text(".stage"))
 	if status != "envoyé" || !strings.Contains(done.Draft.Body, added) || done.Draft.EditedBy != "camille" {
 		t.Errorf("after approval: stage %q, edited by %q", status, done.Draft.EditedBy)
+	}
+
+	do(t, ctx, "batch approval", chromedp.Navigate(app.HTTPURL+"/inbox"), chromedp.WaitVisible("table.cases"),
+		chromedp.Click(`table.cases tbody input[type=checkbox]`), chromedp.Submit(`table.cases tbody input[type=checkbox]`),
+		chromedp.WaitVisible("ul.results"))
+	results := get(t, ctx, "batch results", chromedp.Text("ul.results"))
+	if !strings.Contains(results, "validé") {
+		t.Errorf("batch approval results: %q, want the selected case approved", results)
 	}
 }
 
@@ -167,5 +177,31 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	png := get(t, ctx, "screenshot", chromedp.FullScreenshot(100))
 	if err := os.WriteFile(dir+"/"+name+".png", png, 0o644); err != nil {
 		t.Error(err)
+	}
+}
+
+// checkAccessibility checks basic RGAA criteria on the current page: the
+// page's language, a title, one main heading, a label for every form
+// control, text for every link and button, alternatives for images, and a
+// skip link to the content.
+func checkAccessibility(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	problems := get(t, ctx, "accessibility of "+page, chromedp.Evaluate[[]string](`(() => {
+		const p = [];
+		if (!document.documentElement.lang) p.push("no lang on <html>");
+		if (!document.title.trim()) p.push("no <title>");
+		if (document.querySelectorAll("h1").length !== 1) p.push("not exactly one <h1>");
+		for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+			if (!(el.labels && el.labels.length) && !el.getAttribute("aria-label")) p.push("control without label: " + (el.name || el.id));
+		}
+		for (const el of document.querySelectorAll("a, button")) {
+			if (!el.textContent.trim() && !el.getAttribute("aria-label")) p.push("link or button without text: " + el.outerHTML.slice(0, 60));
+		}
+		for (const img of document.querySelectorAll("img")) if (!img.hasAttribute("alt")) p.push("image without alt");
+		if (!document.querySelector("a.skip[href='#main']") || !document.getElementById("main")) p.push("no skip link to the content");
+		return p;
+	})()`))
+	for _, p := range problems {
+		t.Errorf("%s: %s", page, p)
 	}
 }
