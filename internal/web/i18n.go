@@ -27,7 +27,7 @@ var messages = map[string]map[string]string{
 		"ok": "validé", "failed": "refusé", "back": "Retour à la corbeille", "lang.other": "English", "stage.awaiting_approval": "à valider",
 		"stage.completed": "envoyé", "stage.rejected": "refusé", "stage.failed": "en échec", "stage.drafting": "en rédaction", "stage.prefilling": "en préparation",
 		"stage.rendering": "mise en page", "stage.notifying": "envoi", "forbidden": "Vous n'avez pas accès à ce dossier.", "notfound": "Page introuvable.",
-		"waiting": "En attente", "skip": "Aller au contenu", "field": "Donnée", "value": "Valeur",
+		"waiting": "En attente", "skip": "Aller au contenu", "field": "Donnée", "value": "Valeur", "subject": "Objet :",
 	},
 	"en": {
 		"app": "Dossier", "signin": "Sign in", "signout": "Sign out", "account": "Account", "password": "Password",
@@ -49,7 +49,7 @@ var messages = map[string]map[string]string{
 		"ok": "approved", "failed": "refused", "back": "Back to the inbox", "lang.other": "Français", "stage.awaiting_approval": "to approve",
 		"stage.completed": "sent", "stage.rejected": "rejected", "stage.failed": "failed", "stage.drafting": "drafting", "stage.prefilling": "preparing",
 		"stage.rendering": "rendering", "stage.notifying": "sending", "forbidden": "You do not have access to this case.", "notfound": "Page not found.",
-		"waiting": "Waiting", "skip": "Skip to content", "field": "Fact", "value": "Value",
+		"waiting": "Waiting", "skip": "Skip to content", "field": "Fact", "value": "Value", "subject": "Subject:",
 	},
 }
 

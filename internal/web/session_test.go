@@ -97,3 +97,36 @@ func TestPostsNeedTheAntiForgeryToken(t *testing.T) {
 		}
 	}
 }
+
+type stubAuth map[string]contract.Actor
+
+func (a stubAuth) SignIn(account, password string) (contract.Actor, bool) {
+	actor, ok := a[account+":"+password]
+	return actor, ok
+}
+
+// The web app is for caseworkers, supervisors and auditors: an integrator
+// account (API only) and a wrong password are refused, with a new form.
+func TestWebSignInRoles(t *testing.T) {
+	srv := &Server{Logger: slog.Default(), Auth: stubAuth{
+		"camille:dev-camille": camille,
+		"legacy:dev-legacy":   {ID: "legacy", Roles: []string{contract.RoleIntegrator}},
+	}}
+	h, err := srv.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		account, password string
+		want              int
+	}{{"camille", "dev-camille", http.StatusSeeOther}, {"camille", "wrong", http.StatusUnauthorized}, {"legacy", "dev-legacy", http.StatusUnauthorized}} {
+		r := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"account": {tt.account}, "password": {tt.password}}.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("Sec-Fetch-Site", "same-origin")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		if rec.Code != tt.want {
+			t.Errorf("sign in as %s: %d, want %d", tt.account, rec.Code, tt.want)
+		}
+	}
+}
