@@ -14,6 +14,7 @@ import (
 	"github.com/dossier/dossier/internal/intake"
 	"github.com/dossier/dossier/internal/llm"
 	"github.com/dossier/dossier/internal/pdf"
+	"github.com/dossier/dossier/internal/verification"
 	"github.com/dossier/dossier/templates"
 )
 
@@ -56,4 +57,17 @@ type Activities struct {
 	Models llm.Registry
 	// Drafts keeps model drafts so that a retried draft returns the same text.
 	Drafts DraftCache
+	// Verify, when set, prints a verification code on every letter.
+	Verify *Verify
+}
+
+// Verify is how letters get their verification code: the administration's
+// secret, the public URL of the verification page, and where the records
+// the page shows are kept.
+type Verify struct {
+	Secret  []byte
+	BaseURL string
+	Store   interface {
+		Put(ctx context.Context, r verification.Record) error
+	}
 }

@@ -5,12 +5,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/dossier/dossier/config"
 	"github.com/dossier/dossier/internal/contract"
 	"github.com/dossier/dossier/internal/pdf"
+	"github.com/dossier/dossier/internal/verification"
 	"github.com/dossier/dossier/templates"
 )
 
@@ -23,6 +26,11 @@ func (a *Activities) Render(ctx context.Context, in contract.RenderInput) (contr
 	if err != nil {
 		return contract.Document{}, err
 	}
+	code := ""
+	if a.Verify != nil {
+		code = verification.Code(a.Verify.Secret, in.Case.CaseID, in.Draft.Version)
+		letter.Verification = &pdf.Verification{Code: code, URL: strings.TrimRight(a.Verify.BaseURL, "/") + "/verify/" + code}
+	}
 	raw, err := a.Renderer.Render(letter)
 	if err != nil {
 		return contract.Document{}, temporal.NewNonRetryableApplicationError(
@@ -33,7 +41,15 @@ func (a *Activities) Render(ctx context.Context, in contract.RenderInput) (contr
 		return contract.Document{}, fmt.Errorf("store %s: %w", name, err)
 	}
 	sum := sha256.Sum256(raw)
-	return contract.Document{Object: name, SHA256: hex.EncodeToString(sum[:]), Size: len(raw)}, nil
+	doc := contract.Document{Object: name, SHA256: hex.EncodeToString(sum[:]), Size: len(raw), VerificationCode: code}
+	if code != "" {
+		if err := a.Verify.Store.Put(ctx, verification.Record{Code: code, Administration: letter.Administration,
+			Service: letter.Service, Date: in.ApprovedAt.Format(time.DateOnly), Subject: letter.Subject,
+			Reference: letter.Reference, SHA256: doc.SHA256, Size: doc.Size, Language: letter.Language}); err != nil {
+			return contract.Document{}, fmt.Errorf("verification record %s: %w", code, err)
+		}
+	}
+	return doc, nil
 }
 
 // DocumentName is where a case's letter of a given draft version is stored.

@@ -2,6 +2,7 @@ package activities
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/dossier/dossier/internal/contract"
 	"github.com/dossier/dossier/internal/pdf/pdftest"
+	"github.com/dossier/dossier/internal/verification"
 	"github.com/dossier/dossier/templates"
 )
 
@@ -279,5 +281,34 @@ func TestPublishEvent(t *testing.T) {
 				t.Errorf("payload = %s, want %s", gotJSON, wantJSON)
 			}
 		})
+	}
+}
+
+type memVerify struct{ records []verification.Record }
+
+func (m *memVerify) Put(_ context.Context, r verification.Record) error {
+	m.records = append(m.records, r)
+	return nil
+}
+
+// With a verification secret, the letter prints its code and the public
+// page's URL, and the record that page shows holds no personal data.
+func TestRenderPrintsTheVerificationCode(t *testing.T) {
+	f := newFixture(t)
+	store := &memVerify{}
+	f.a.Verify = &Verify{Secret: []byte("secret"), BaseURL: "https://dossier.example/", Store: store}
+	in := renderInput(t, f)
+	doc := render(t, f, in)
+	want := verification.Code([]byte("secret"), in.Case.CaseID, in.Draft.Version)
+	text := flatten(pdftest.Text(t, f.store.objects[doc.Object]))
+	if doc.VerificationCode != want || !strings.Contains(text, want) || !strings.Contains(text, "https://dossier.example/verify/"+want) {
+		t.Fatalf("code %q (want %q) not printed with its URL", doc.VerificationCode, want)
+	}
+	if len(store.records) != 1 {
+		t.Fatalf("%d verification records, want 1", len(store.records))
+	}
+	r := store.records[0]
+	if r.SHA256 != doc.SHA256 || r.Subject != in.Draft.Subject || r.Administration == "" || r.Date != in.ApprovedAt.Format("2006-01-02") {
+		t.Errorf("record %+v", r)
 	}
 }

@@ -30,6 +30,9 @@ func (c connection) connect(ctx context.Context, logger *slog.Logger, role strin
 type workerCmd struct {
 	connection
 	Outbox string `help:"Folder where emails to citizens are written." default:"./outbox" env:"DOSSIER_OUTBOX"`
+	// VerifySecret keys the letters' verification codes; keep it stable.
+	VerifySecret string `help:"Secret that keys the verification codes printed on letters (none: no code)." env:"DOSSIER_VERIFY_SECRET"`
+	PublicURL    string `name:"public-url" help:"Public URL of the web app, printed on letters for verification." env:"DOSSIER_PUBLIC_URL"`
 }
 
 func (c *workerCmd) Run(ctx context.Context, logger *slog.Logger) error {
@@ -42,7 +45,10 @@ func (c *workerCmd) Run(ctx context.Context, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	return conn.RunWorker(ctx, app.WorkerOptions{OutboxDir: c.Outbox, Models: models})
+	if c.VerifySecret != "" && c.PublicURL == "" {
+		return fmt.Errorf("DOSSIER_VERIFY_SECRET is set: set DOSSIER_PUBLIC_URL too, the verification page's address printed on letters")
+	}
+	return conn.RunWorker(ctx, app.WorkerOptions{OutboxDir: c.Outbox, Models: models, VerifySecret: []byte(c.VerifySecret), PublicURL: c.PublicURL})
 }
 
 type apiCmd struct {

@@ -63,6 +63,10 @@ type WorkerOptions struct {
 	OutboxDir string
 	// Models are the language models; empty for the template drafter alone.
 	Models llm.Registry
+	// VerifySecret, when set, gives every letter a verification code that
+	// PublicURL/verify/{code} confirms.
+	VerifySecret []byte
+	PublicURL    string
 }
 
 // NewWorker returns a worker for the case task queue with the workflow and
@@ -85,6 +89,7 @@ func NewWorker(d Deps, o WorkerOptions) (worker.Worker, error) {
 		Legacy:         d.Bus,
 		Models:         o.Models,
 		Drafts:         d.Bus.Drafts(),
+		Verify:         verify(d, o),
 	}, activity.RegisterOptions{})
 	return w, nil
 }
@@ -142,3 +147,10 @@ func (h *HTTPServer) Serve() error {
 
 // Shutdown stops accepting requests and waits for those in flight.
 func (h *HTTPServer) Shutdown(ctx context.Context) error { return h.srv.Shutdown(ctx) }
+
+func verify(d Deps, o WorkerOptions) *activities.Verify {
+	if len(o.VerifySecret) == 0 {
+		return nil
+	}
+	return &activities.Verify{Secret: o.VerifySecret, BaseURL: o.PublicURL, Store: d.Bus.Verifications()}
+}

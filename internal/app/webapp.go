@@ -73,7 +73,8 @@ func NewWebHandler(ctx context.Context, d Deps, o WebOptions) (http.Handler, err
 	for id, s := range d.Config.Services {
 		names[id] = s.Name
 	}
-	webApp := &web.Server{Cases: svc, Catalog: d.Catalog, Logger: d.Logger, Services: names, Secure: o.SecureCookies}
+	webApp := &web.Server{Cases: svc, Catalog: d.Catalog, Logger: d.Logger, Services: names, Secure: o.SecureCookies,
+		Verifications: d.Bus.Verifications()}
 	if o.DemoSignIn {
 		webApp.Auth = DevSignIn{Accounts: apiServer.Accounts}
 	}

@@ -76,6 +76,9 @@ func (b *Bus) Ensure(ctx context.Context) error {
 	if err := ensureDrafts(ctx, b.JS); err != nil {
 		return err
 	}
+	if err := ensureVerify(ctx, b.JS); err != nil {
+		return err
+	}
 	return ensureAudit(ctx, b.JS)
 }
 

@@ -338,6 +338,8 @@ type Document struct {
 	Object string `json:"object"`
 	SHA256 string `json:"sha256"`
 	Size   int    `json:"size"`
+	// VerificationCode is printed on the letter; /verify/{code} confirms it.
+	VerificationCode string `json:"verification_code,omitempty"`
 }
 
 // NotifyInput asks for the citizen to be notified of a stored letter.

@@ -6,6 +6,7 @@ package devstack
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -180,18 +181,9 @@ func (a *App) startRoles(ctx context.Context) error {
 		return err
 	}
 	a.deps = d
-	if a.worker, err = app.NewWorker(d, app.WorkerOptions{OutboxDir: a.path("outbox"), Models: a.opts.Models}); err != nil {
-		return err
-	}
-	if err := a.worker.Start(); err != nil {
-		return fmt.Errorf("worker: %w", err)
-	}
-	a.bridge = app.NewBridge(d)
-	if err := a.bridge.Start(ctx); err != nil {
-		return err
-	}
 	// The web app runs over http on loopback in dev, so its cookies are
-	// not marked Secure; production serves it behind TLS.
+	// not marked Secure; production serves it behind TLS. It listens
+	// first: its URL is printed on letters (the verification page).
 	web := app.WebOptions{Accounts: config.Dev().Accounts, DemoSignIn: true, OIDC: a.opts.OIDC}
 	handler, err := app.NewWebHandler(ctx, d, web)
 	if err != nil {
@@ -206,7 +198,38 @@ func (a *App) startRoles(ctx context.Context) error {
 			a.errs <- fmt.Errorf("http: %w", err)
 		}
 	}()
+	secret, err := verifySecret(a.path("verify.key"))
+	if err != nil {
+		return err
+	}
+	opts := app.WorkerOptions{OutboxDir: a.path("outbox"), Models: a.opts.Models, VerifySecret: secret, PublicURL: a.HTTPURL}
+	if a.worker, err = app.NewWorker(d, opts); err != nil {
+		return err
+	}
+	if err := a.worker.Start(); err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	a.bridge = app.NewBridge(d)
+	if err := a.bridge.Start(ctx); err != nil {
+		return err
+	}
 	return waitWorker(ctx, a.client)
+}
+
+// verifySecret reads the data dir's verification secret, creating it on
+// first start: letters re-rendered later must get the same codes.
+func verifySecret(path string) ([]byte, error) {
+	if raw, err := os.ReadFile(path); err == nil {
+		return raw, nil
+	}
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, secret, 0o600); err != nil {
+		return nil, fmt.Errorf("verification secret: %w", err)
+	}
+	return secret, nil
 }
 
 func waitWorker(ctx context.Context, c client.Client) error {

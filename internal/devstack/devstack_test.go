@@ -158,6 +158,7 @@ func TestNATSSubmissionToSentLetter(t *testing.T) {
 		}
 	}
 	checkOutbox(t, app, id)
+	checkVerification(t, app, done, text)
 	keepHistory(t, app, id, "approved")
 }
 
@@ -201,5 +202,30 @@ func checkUI(t *testing.T, app *devstack.App) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("temporal ui %s: status %d", app.UIURL, resp.StatusCode)
+	}
+}
+
+// checkVerification checks that the letter carries its verification code
+// and that the public page, without sign-in, confirms the letter's issuer,
+// subject and fingerprint, and knows no other code.
+func checkVerification(t *testing.T, app *devstack.App, c caseView, text string) {
+	t.Helper()
+	code := c.Document.VerificationCode
+	flat := strings.Join(strings.Fields(text), " ")
+	if code == "" || !strings.Contains(flat, code) || !strings.Contains(flat, app.HTTPURL+"/verify/"+code) {
+		t.Fatalf("letter without its verification code %q and URL", code)
+	}
+	anonymous := client(t, app, "")
+	status, page := anonymous.do("GET", "/verify/"+strings.ToLower(code), nil)
+	for _, want := range []string{"courrier authentique", c.Document.SHA256, "Ville de Montreuil-sur-Loire", "inscription sur les listes"} {
+		if status != http.StatusOK || !strings.Contains(string(page), want) {
+			t.Errorf("verification page: %d, lacks %q", status, want)
+		}
+	}
+	if strings.Contains(string(page), c.Applicant.Name) || strings.Contains(string(page), c.Applicant.Email) {
+		t.Error("the verification page shows the applicant's name or email")
+	}
+	if status, _ := anonymous.do("GET", "/verify/ABCD-EFGH-JKMN-PQRS", nil); status != http.StatusNotFound {
+		t.Errorf("an unknown code: %d, want 404", status)
 	}
 }

@@ -59,6 +59,7 @@ func (w *letterWriter) write() {
 	w.body()
 	w.signature()
 	w.mentions()
+	w.verification()
 }
 
 // letterhead draws the sender block top-left and returns its bottom.

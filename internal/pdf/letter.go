@@ -28,6 +28,8 @@ type Letter struct {
 	SignatoryTitle string
 	Mentions       []string // legally required mentions printed after the signature, smaller font
 	Title, Author  string   // PDF metadata (Subject metadata = Subject)
+	// Verification, when set, prints a verification code and its QR code.
+	Verification *Verification
 }
 
 // Errors returned by Render for a letter that cannot be printed. They are

@@ -148,12 +148,16 @@ type labels struct {
 	subject   string
 	reference string
 	dated     func(place string, t time.Time) string
+	// verifyIntro and verifyCode introduce the verification block.
+	verifyIntro, verifyCode string
 }
 
 // labelSets lists the supported languages.
 var labelSets = map[string]labels{
-	"fr": {tag: "fr-FR", subject: "Objet : ", reference: "Référence : ", dated: datedFrench},
-	"en": {tag: "en-GB", subject: "Subject: ", reference: "Reference: ", dated: datedEnglish},
+	"fr": {tag: "fr-FR", subject: "Objet : ", reference: "Référence : ", dated: datedFrench,
+		verifyIntro: "Vérifiez l'authenticité de ce courrier en flashant ce code ou sur :", verifyCode: "Code de vérification : "},
+	"en": {tag: "en-GB", subject: "Subject: ", reference: "Reference: ", dated: datedEnglish,
+		verifyIntro: "Check that this letter is genuine by scanning this code or at:", verifyCode: "Verification code: "},
 }
 
 var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin",

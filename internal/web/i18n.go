@@ -28,6 +28,10 @@ var messages = map[string]map[string]string{
 		"stage.completed": "envoyé", "stage.rejected": "refusé", "stage.failed": "en échec", "stage.drafting": "en rédaction", "stage.prefilling": "en préparation",
 		"stage.rendering": "mise en page", "stage.notifying": "envoi", "forbidden": "Vous n'avez pas accès à ce dossier.", "notfound": "Page introuvable.",
 		"waiting": "En attente", "skip": "Aller au contenu", "field": "Donnée", "value": "Valeur", "subject": "Objet :",
+		"verify.title": "Vérification d'un courrier", "verify.ok": "Ce code correspond à un courrier authentique, émis comme suit.",
+		"verify.code": "Code", "verify.issuer": "Émetteur", "verify.date": "Date", "verify.hash": "Empreinte SHA-256 du PDF",
+		"verify.howto":   "Pour vous assurer que votre exemplaire PDF n'a pas été modifié, comparez son empreinte SHA-256 (par exemple : sha256sum courrier.pdf) à celle-ci.",
+		"verify.unknown": "Ce code ne correspond à aucun courrier. Vérifiez sa saisie ; en cas de doute, contactez le service émetteur.",
 	},
 	"en": {
 		"app": "Dossier", "signin": "Sign in", "signout": "Sign out", "account": "Account", "password": "Password",
@@ -50,6 +54,10 @@ var messages = map[string]map[string]string{
 		"stage.completed": "sent", "stage.rejected": "rejected", "stage.failed": "failed", "stage.drafting": "drafting", "stage.prefilling": "preparing",
 		"stage.rendering": "rendering", "stage.notifying": "sending", "forbidden": "You do not have access to this case.", "notfound": "Page not found.",
 		"waiting": "Waiting", "skip": "Skip to content", "field": "Fact", "value": "Value", "subject": "Subject:",
+		"verify.title": "Letter verification", "verify.ok": "This code matches a genuine letter, issued as follows.",
+		"verify.code": "Code", "verify.issuer": "Issued by", "verify.date": "Date", "verify.hash": "SHA-256 fingerprint of the PDF",
+		"verify.howto":   "To make sure your PDF copy was not altered, compare its SHA-256 fingerprint (for instance: sha256sum letter.pdf) with this one.",
+		"verify.unknown": "This code matches no letter. Check what you typed; if in doubt, contact the issuing service.",
 	},
 }
 

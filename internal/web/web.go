@@ -43,9 +43,11 @@ type Server struct {
 	Secure bool
 	// OIDC signs people in with the administration's identity provider
 	// (see NewOIDC); nil leaves only Auth.
-	OIDC     *oidcSignIn
-	sessions *sessions
-	pages    map[string]*template.Template
+	OIDC *oidcSignIn
+	// Verifications back the public page /verify/{code}.
+	Verifications VerificationStore
+	sessions      *sessions
+	pages         map[string]*template.Template
 }
 
 // Handler returns the web app's routes, protected against cross-origin
@@ -71,6 +73,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.Handle("POST /cases/{id}/preview", s.auth(s.preview))
 	mux.Handle("POST /cases/{id}/assign", s.auth(s.assign))
 	mux.Handle("POST /batch/approve", s.auth(s.batchApprove))
+	mux.HandleFunc("GET /verify/{code}", s.verify)
 	cop := http.NewCrossOriginProtection()
 	return securityHeaders(cop.Handler(mux)), nil
 }
@@ -141,7 +144,7 @@ func (s *Server) render(req *request, name string, data map[string]any) {
 
 func (s *Server) parsePages() error {
 	s.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "inbox", "case", "batch", "error"} {
+	for _, name := range []string{"login", "inbox", "case", "batch", "error", "verify"} {
 		t, err := template.New(name).Funcs(s.funcs()).ParseFS(pageFiles, "pages/layout.html", "pages/"+name+".html")
 		if err != nil {
 			return err

@@ -1,0 +1,63 @@
+package bus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/dossier/dossier/internal/verification"
+)
+
+// VerifyBucket keeps, by verification code, what the public verification
+// page shows about each letter.
+const VerifyBucket = "dossier-verify"
+
+// Verifications is the verification records' store.
+type Verifications struct{ js jetstream.JetStream }
+
+// Verifications returns the verification store.
+func (b *Bus) Verifications() *Verifications { return &Verifications{js: b.JS} }
+
+func ensureVerify(ctx context.Context, js jetstream.JetStream) error {
+	_, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: VerifyBucket, Description: "What /verify/{code} confirms about each letter", Storage: jetstream.FileStorage,
+	})
+	if err != nil {
+		return fmt.Errorf("bus: bucket %s: %w", VerifyBucket, err)
+	}
+	return nil
+}
+
+func verifyKey(code string) string { return strings.ReplaceAll(code, "-", "") }
+
+// Put stores r under its code; storing it again changes nothing.
+func (v *Verifications) Put(ctx context.Context, r verification.Record) error {
+	kv, err := v.js.KeyValue(ctx, VerifyBucket)
+	if err != nil {
+		return fmt.Errorf("bus: bucket %s: %w", VerifyBucket, err)
+	}
+	raw, _ := json.Marshal(r)
+	_, err = kv.Put(ctx, verifyKey(r.Code), raw)
+	return err
+}
+
+// Get returns the record of code, and whether there is one.
+func (v *Verifications) Get(ctx context.Context, code string) (verification.Record, bool, error) {
+	var r verification.Record
+	kv, err := v.js.KeyValue(ctx, VerifyBucket)
+	if err != nil {
+		return r, false, fmt.Errorf("bus: bucket %s: %w", VerifyBucket, err)
+	}
+	entry, err := kv.Get(ctx, verifyKey(code))
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return r, false, nil
+	}
+	if err != nil {
+		return r, false, err
+	}
+	return r, true, json.Unmarshal(entry.Value(), &r)
+}

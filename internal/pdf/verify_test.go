@@ -1,0 +1,42 @@
+package pdf
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/dossier/dossier/internal/pdf/pdftest"
+)
+
+func TestVerificationBlock(t *testing.T) {
+	r, err := NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := sampleLetter()
+	l.Verification = &Verification{Code: "K7QF-2MZD-X9TB-4WRC", URL: "https://dossier.montreuil-sur-loire.example/verify/K7QF-2MZD-X9TB-4WRC"}
+	first, err := r.Render(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftest.Text(t, first)
+	for _, want := range []string{"Code de vérification : K7QF-2MZD-X9TB-4WRC", l.Verification.URL, "Vérifiez l'authenticité"} {
+		if !strings.Contains(strings.Join(strings.Fields(text), " "), want) {
+			t.Errorf("letter lacks %q", want)
+		}
+	}
+	again, _ := r.Render(l)
+	if !bytes.Equal(first, again) {
+		t.Error("a letter with a QR code renders to different bytes")
+	}
+	if bytes.Equal(first, must(r.Render(sampleLetter()))) {
+		t.Error("the verification block changed nothing")
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
