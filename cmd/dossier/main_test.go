@@ -54,7 +54,7 @@ var apiLine = regexp.MustCompile(`Web app\s+(http://[^/\s]+)`)
 func startDev(t *testing.T, bin, dataDir string) *devProcess {
 	t.Helper()
 	cmd := exec.Command(bin, "dev", "--data", dataDir, "--http", "127.0.0.1:0",
-		"--temporal-port", "0", "--nats-port", "0", "--ui-port", "0", "--no-ui")
+		"--temporal-port", "0", "--nats-port", "0", "--ui-port", "0", "--smtp-port", "0", "--no-ui")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

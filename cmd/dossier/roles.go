@@ -10,6 +10,7 @@ import (
 	"github.com/dossier/dossier/config"
 	"github.com/dossier/dossier/internal/app"
 	"github.com/dossier/dossier/internal/llm"
+	"github.com/dossier/dossier/internal/mail"
 )
 
 // connection is how a production role reaches Temporal and NATS.
@@ -29,7 +30,13 @@ func (c connection) connect(ctx context.Context, logger *slog.Logger, role strin
 
 type workerCmd struct {
 	connection
-	Outbox string `help:"Folder where emails to citizens are written." default:"./outbox" env:"DOSSIER_OUTBOX"`
+	Outbox       string `help:"Folder where emails to citizens are written when no SMTP relay is set." default:"./outbox" env:"DOSSIER_OUTBOX"`
+	SMTPHost     string `name:"smtp-host" help:"SMTP relay host; emails go to --outbox when empty." env:"DOSSIER_SMTP_HOST"`
+	SMTPPort     int    `name:"smtp-port" help:"SMTP relay port." default:"587" env:"DOSSIER_SMTP_PORT"`
+	SMTPTLS      string `name:"smtp-tls" help:"starttls (required), tls (implicit) or none (a local relay only)." default:"starttls" enum:"starttls,tls,none" env:"DOSSIER_SMTP_TLS"`
+	SMTPUser     string `name:"smtp-user" help:"SMTP user name (PLAIN authentication when set)." env:"DOSSIER_SMTP_USER"`
+	SMTPPassword string `name:"smtp-password" help:"SMTP password." env:"DOSSIER_SMTP_PASSWORD"`
+	MailFrom     string `name:"mail-from" help:"Sender address of the emails to citizens." env:"DOSSIER_MAIL_FROM"`
 	// VerifySecret keys the letters' verification codes; keep it stable.
 	VerifySecret string `help:"Secret that keys the verification codes printed on letters (none: no code)." env:"DOSSIER_VERIFY_SECRET"`
 	PublicURL    string `name:"public-url" help:"Public URL of the web app, printed on letters for verification." env:"DOSSIER_PUBLIC_URL"`
@@ -48,7 +55,8 @@ func (c *workerCmd) Run(ctx context.Context, logger *slog.Logger) error {
 	if c.VerifySecret != "" && c.PublicURL == "" {
 		return fmt.Errorf("DOSSIER_VERIFY_SECRET is set: set DOSSIER_PUBLIC_URL too, the verification page's address printed on letters")
 	}
-	return conn.RunWorker(ctx, app.WorkerOptions{OutboxDir: c.Outbox, Models: models, VerifySecret: []byte(c.VerifySecret), PublicURL: c.PublicURL})
+	smtp := mail.SMTP{Host: c.SMTPHost, Port: c.SMTPPort, TLS: c.SMTPTLS, Username: c.SMTPUser, Password: c.SMTPPassword, From: c.MailFrom}
+	return conn.RunWorker(ctx, app.WorkerOptions{OutboxDir: c.Outbox, SMTP: smtp, Models: models, VerifySecret: []byte(c.VerifySecret), PublicURL: c.PublicURL})
 }
 
 type apiCmd struct {

@@ -59,8 +59,11 @@ func (d Deps) Cases() *cases.Service {
 
 // WorkerOptions are the worker's own settings.
 type WorkerOptions struct {
-	// OutboxDir is where emails to citizens are written.
+	// OutboxDir is where emails to citizens are written when no SMTP
+	// relay is configured.
 	OutboxDir string
+	// SMTP, when its Host is set, sends the emails through a relay.
+	SMTP mail.SMTP
 	// Models are the language models; empty for the template drafter alone.
 	Models llm.Registry
 	// VerifySecret, when set, gives every letter a verification code that
@@ -85,7 +88,7 @@ func NewWorker(d Deps, o WorkerOptions) (worker.Worker, error) {
 		Renderer:       renderer,
 		Documents:      d.Bus.Documents(),
 		Events:         d.Bus,
-		Mail:           &mail.Outbox{Dir: o.OutboxDir, From: "no-reply@dossier.invalid"},
+		Mail:           mailer(d, o),
 		Legacy:         d.Bus,
 		Models:         o.Models,
 		Drafts:         d.Bus.Drafts(),
@@ -153,4 +156,18 @@ func verify(d Deps, o WorkerOptions) *activities.Verify {
 		return nil
 	}
 	return &activities.Verify{Secret: o.VerifySecret, BaseURL: o.PublicURL, Store: d.Bus.Verifications()}
+}
+
+// mailer sends through the SMTP relay when one is configured, with the
+// sent-ledger that keeps retries from sending twice; else to the outbox.
+func mailer(d Deps, o WorkerOptions) activities.Mailer {
+	if o.SMTP.Host == "" {
+		return &mail.Outbox{Dir: o.OutboxDir, From: "no-reply@dossier.invalid"}
+	}
+	smtp := o.SMTP
+	smtp.Sent = d.Bus.Sent()
+	if smtp.From == "" {
+		smtp.From = "no-reply@dossier.invalid"
+	}
+	return &smtp
 }

@@ -79,6 +79,9 @@ func (b *Bus) Ensure(ctx context.Context) error {
 	if err := ensureVerify(ctx, b.JS); err != nil {
 		return err
 	}
+	if err := ensureSent(ctx, b.JS); err != nil {
+		return err
+	}
 	return ensureAudit(ctx, b.JS)
 }
 

@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	natsserver "github.com/nats-io/nats-server/v2/server"
@@ -29,6 +31,7 @@ import (
 	"github.com/dossier/dossier/internal/engine"
 	"github.com/dossier/dossier/internal/legacysim"
 	"github.com/dossier/dossier/internal/llm"
+	"github.com/dossier/dossier/internal/mail"
 	webpkg "github.com/dossier/dossier/internal/web"
 )
 
@@ -46,6 +49,9 @@ type Options struct {
 	// Models are the language models the worker drafts with; empty for
 	// the template drafter alone.
 	Models llm.Registry
+	// SMTPPort is the port of the local SMTP sink that receives the
+	// emails (0 picks a free one).
+	SMTPPort int
 	// OIDC adds sign-in with an OpenID Connect provider to the demo accounts.
 	OIDC   *webpkg.OIDCConfig
 	Logger *slog.Logger
@@ -64,13 +70,14 @@ type App struct {
 	bridge     *bridge.Bridge
 	http       *app.HTTPServer
 	deps       app.Deps
+	sink       *mail.Sink
 	legacy     *legacysim.Sim
 	legacyConn *nats.Conn
 	errs       chan error
 	// FirstStart is true when the data dir held no database before Start.
 	FirstStart bool
 	// URLs of the running servers, set by Start.
-	TemporalAddr, NATSURL, UIURL, HTTPURL string
+	TemporalAddr, NATSURL, UIURL, HTTPURL, SMTPAddr string
 	// DemoCases are the ids of the demo cases created by this start.
 	DemoCases []string
 }
@@ -202,7 +209,12 @@ func (a *App) startRoles(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := app.WorkerOptions{OutboxDir: a.path("outbox"), Models: a.opts.Models, VerifySecret: secret, PublicURL: a.HTTPURL}
+	if a.sink, err = mail.StartSink(net.JoinHostPort("127.0.0.1", strconv.Itoa(a.opts.SMTPPort)), a.path("mailbox")); err != nil {
+		return err
+	}
+	a.SMTPAddr = a.sink.Addr().String()
+	opts := app.WorkerOptions{Models: a.opts.Models, VerifySecret: secret, PublicURL: a.HTTPURL,
+		SMTP: mail.SMTP{Host: "127.0.0.1", Port: a.sink.Addr().Port, TLS: "none", From: "no-reply@montreuil-sur-loire.example"}}
 	if a.worker, err = app.NewWorker(d, opts); err != nil {
 		return err
 	}
@@ -284,6 +296,9 @@ func (a *App) Close() {
 	if a.worker != nil {
 		a.worker.Stop()
 	}
+	if a.sink != nil {
+		_ = a.sink.Close()
+	}
 	if a.client != nil {
 		a.client.Close()
 	}
@@ -304,7 +319,7 @@ func (a *App) Close() {
 	if a.lock != nil {
 		a.lock.Close()
 	}
-	*a = App{opts: a.opts, errs: a.errs, TemporalAddr: a.TemporalAddr, NATSURL: a.NATSURL, UIURL: a.UIURL, HTTPURL: a.HTTPURL}
+	*a = App{opts: a.opts, errs: a.errs, TemporalAddr: a.TemporalAddr, NATSURL: a.NATSURL, UIURL: a.UIURL, HTTPURL: a.HTTPURL, SMTPAddr: a.SMTPAddr}
 }
 
 // DataDir is the stack's data directory.

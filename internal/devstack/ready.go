@@ -23,7 +23,8 @@ func (a *App) PrintReady(w io.Writer) {
 	fmt.Fprintf(&b, "  Temporal UI     %s\n", ui)
 	fmt.Fprintf(&b, "  Temporal gRPC   %s   (namespace dossier)\n", a.TemporalAddr)
 	fmt.Fprintf(&b, "  NATS            %s   (submit on dossier.cases.submit, events on dossier.events.>)\n", a.NATSURL)
-	fmt.Fprintf(&b, "  Data dir        %s   (emails sent land in %s/outbox)\n", a.opts.DataDir, a.opts.DataDir)
+	fmt.Fprintf(&b, "  SMTP sink       smtp://%s   (the emails sent, one .eml each, in %s/mailbox)\n", a.SMTPAddr, a.opts.DataDir)
+	fmt.Fprintf(&b, "  Data dir        %s\n", a.opts.DataDir)
 	fmt.Fprintf(&b, "  Drafting        %s\n", drafting(a.opts.Models))
 	if len(a.DemoCases) > 0 {
 		fmt.Fprintf(&b, "  Demo cases      %d opened, awaiting approval\n", len(a.DemoCases))
