@@ -59,7 +59,6 @@ func (w *letterWriter) write() {
 	w.body()
 	w.signature()
 	w.mentions()
-	w.verification()
 }
 
 // letterhead draws the sender block top-left and returns its bottom.
@@ -125,11 +124,15 @@ func (w *letterWriter) signature() {
 	title := w.lines(w.l.SignatoryTitle, windowWidth)
 	w.pdf.SetFont(family, "B", 11)
 	name := w.lines(w.l.Signatory, windowWidth)
-	w.ensureSpace(gap + float64(title+name)*lh + sign)
-	w.pdf.SetY(w.pdf.GetY() + gap)
+	height := max(gap+float64(title+name)*lh+sign, gap+w.verificationHeight())
+	w.ensureSpace(height)
+	top := w.pdf.GetY() + gap
+	w.verification(top)
+	w.pdf.SetY(top)
 	w.block(windowLeft, windowWidth, "", 11, lh, w.l.SignatoryTitle)
 	w.pdf.SetY(w.pdf.GetY() + sign)
 	w.block(windowLeft, windowWidth, "B", 11, lh, w.l.Signatory)
+	w.pdf.SetY(max(w.pdf.GetY(), top+w.verificationHeight()))
 }
 
 // mentions draws the legal mentions in a smaller italic font.

@@ -155,9 +155,9 @@ type labels struct {
 // labelSets lists the supported languages.
 var labelSets = map[string]labels{
 	"fr": {tag: "fr-FR", subject: "Objet : ", reference: "Référence : ", dated: datedFrench,
-		verifyIntro: "Vérifiez l'authenticité de ce courrier en flashant ce code ou sur :", verifyCode: "Code de vérification : "},
+		verifyIntro: "Vérifiez l'authenticité de ce courrier en flashant ce code, ou sur", verifyCode: "avec le code :"},
 	"en": {tag: "en-GB", subject: "Subject: ", reference: "Reference: ", dated: datedEnglish,
-		verifyIntro: "Check that this letter is genuine by scanning this code or at:", verifyCode: "Verification code: "},
+		verifyIntro: "Check that this letter is genuine by scanning this code, or at", verifyCode: "with the code:"},
 }
 
 var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin",

@@ -20,7 +20,7 @@ func TestVerificationBlock(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := pdftest.Text(t, first)
-	for _, want := range []string{"Code de vérification : K7QF-2MZD-X9TB-4WRC", l.Verification.URL, "Vérifiez l'authenticité"} {
+	for _, want := range []string{"avec le code : K7QF-2MZD-X9TB-4WRC", "https://dossier.montreuil-sur-loire.example/verify", "Vérifiez l'authenticité"} {
 		if !strings.Contains(strings.Join(strings.Fields(text), " "), want) {
 			t.Errorf("letter lacks %q", want)
 		}
