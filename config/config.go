@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -64,11 +65,19 @@ type Deadlines struct {
 	EscalationDays int   `yaml:"escalation_days"`
 }
 
+// Notify bounds the notification channels: how long the legacy print
+// system has to answer a print job, and when a reminder goes out.
+type Notify struct {
+	PrintTimeout  time.Duration `yaml:"print_timeout"`
+	PrintReminder time.Duration `yaml:"print_reminder"`
+}
+
 // File is the shape of dev.yaml and of DOSSIER_CONFIG files.
 type File struct {
 	Administration Administration     `yaml:"administration"`
 	Services       map[string]Service `yaml:"services"`
 	Deadlines      Deadlines          `yaml:"deadlines"`
+	Notify         Notify             `yaml:"notify"`
 	Accounts       []Account          `yaml:"accounts"`
 }
 

@@ -189,13 +189,17 @@ func (c *caseRun) deliver(ctx workflow.Context, review contract.Review) error {
 	c.state.Document = &doc
 	c.publish(ctx, contract.EventRendered, contract.Event{Version: draft.Version, SHA256: doc.SHA256})
 	c.enter(ctx, contract.StageNotifying)
-	var note contract.Notification
-	notify := contract.NotifyInput{Case: c.in, Draft: draft, Document: doc}
-	if err := workflow.ExecuteActivity(actx, contract.ActivityNotify, notify).Get(actx, &note); err != nil {
-		return err
+	if workflow.GetVersion(ctx, "notification-channels", workflow.DefaultVersion, 1) >= 1 {
+		c.notifyChannels(ctx, draft, doc)
+	} else {
+		var note contract.Notification
+		notify := contract.NotifyInput{Case: c.in, Draft: draft, Document: doc}
+		if err := workflow.ExecuteActivity(actx, contract.ActivityNotify, notify).Get(actx, &note); err != nil {
+			return err
+		}
+		c.state.Notifications = append(c.state.Notifications, note)
+		c.publish(ctx, contract.EventNotified, contract.Event{Reason: note.Channel})
 	}
-	c.state.Notifications = append(c.state.Notifications, note)
-	c.publish(ctx, contract.EventNotified, contract.Event{Reason: note.Channel})
 	c.enter(ctx, contract.StageCompleted)
 	c.publish(ctx, contract.EventCompleted, contract.Event{Version: draft.Version, SHA256: doc.SHA256})
 	return nil

@@ -32,6 +32,9 @@ func (*stubs) Notify(context.Context, contract.NotifyInput) (contract.Notificati
 	return contract.Notification{}, nil
 }
 func (*stubs) PublishEvent(context.Context, contract.Event) error { return nil }
+func (*stubs) PrintLetter(context.Context, contract.NotifyInput) (contract.PrintResult, error) {
+	return contract.PrintResult{}, nil
+}
 
 type caseSuite struct {
 	suite.Suite
@@ -281,4 +284,22 @@ func appErrType(err error) string {
 		return appErr.Type()
 	}
 	return "not an application error: " + err.Error()
+}
+
+// A letter asked by email and by post: the print system fails, the email
+// goes, the case completes with the postal channel flagged.
+func (s *caseSuite) TestFailedChannelIsFlaggedWithoutBlockingTheOthers() {
+	in := input(legacy)
+	in.Submission.Channels = []string{contract.ChannelEmail, contract.ChannelPostal}
+	s.env.OnActivity(contract.ActivityPrint, mock.Anything, mock.Anything).Return(contract.PrintResult{},
+		temporal.NewApplicationError("print system: failed: paper jam", "PrintFailed"))
+	s.review(time.Minute, contract.ReviewInput{Decision: contract.DecisionApprove, Version: 1, Reviewer: camille})
+	s.env.ExecuteWorkflow(contract.WorkflowName, in)
+	st := s.finalState()
+	s.Equal(contract.StageCompleted, st.Stage)
+	s.Require().Len(st.Notifications, 1)
+	s.Equal("email", st.Notifications[0].Channel)
+	s.Require().Len(st.Flags, 1)
+	s.Equal("channels.postal", st.Flags[0].Field)
+	s.Contains(s.events, contract.EventNotificationFailed)
 }

@@ -54,6 +54,7 @@ func NewDeps(c client.Client, b *bus.Bus, cfg config.File, logger *slog.Logger) 
 func (d Deps) Cases() *cases.Service {
 	return &cases.Service{Temporal: d.Temporal, Validator: intake.NewValidator(d.Catalog), Documents: d.Bus.Documents(),
 		ServiceOf: d.Config.ServiceOf, Deadlines: contract.DeadlinePolicy(d.Config.Deadlines), Refusals: d.Bus,
+		Notify:      contract.NotifyPolicy(d.Config.Notify),
 		TemplateIDs: d.Catalog.IDs()}
 }
 
@@ -100,6 +101,12 @@ func NewWorker(d Deps, o WorkerOptions) (worker.Worker, error) {
 // NewBridge returns the NATS intake bridge.
 func NewBridge(d Deps) *bridge.Bridge {
 	return &bridge.Bridge{Bus: d.Bus, Cases: d.Cases(), Logger: d.Logger}
+}
+
+// NewCompleter returns what completes delegated tasks (print jobs) from
+// the legacy systems' answers.
+func NewCompleter(d Deps) *bridge.Completer {
+	return &bridge.Completer{Bus: d.Bus, Temporal: d.Temporal}
 }
 
 // NewAPI returns the HTTP API accepting accounts, with readiness checks on

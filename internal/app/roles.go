@@ -101,13 +101,18 @@ func (c *Conn) RunWorker(ctx context.Context, o WorkerOptions) error {
 
 // RunBridge runs the NATS intake bridge until ctx is cancelled.
 func (c *Conn) RunBridge(ctx context.Context) error {
-	b := NewBridge(c.Deps)
+	b, done := NewBridge(c.Deps), NewCompleter(c.Deps)
 	if err := b.Start(ctx); err != nil {
+		return err
+	}
+	if err := done.Start(ctx); err != nil {
+		b.Stop()
 		return err
 	}
 	c.Logger.Info("bridge running")
 	<-ctx.Done()
 	b.Stop()
+	done.Stop()
 	return nil
 }
 

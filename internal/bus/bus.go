@@ -21,7 +21,10 @@ const (
 	StreamIntake      = "DOSSIER_INTAKE"
 	StreamEvents      = "DOSSIER_EVENTS"
 	StreamDeadLetter  = "DOSSIER_DLQ"
-	DocumentsBucket   = "dossier-documents"
+	// StreamTasks carries delegated tasks (dossier.tasks.<name>) and the
+	// legacy systems' answers (dossier.tasks.<name>.done).
+	StreamTasks     = "DOSSIER_TASKS"
+	DocumentsBucket = "dossier-documents"
 )
 
 // Bus is a NATS connection with JetStream.
@@ -61,6 +64,8 @@ func (b *Bus) Ensure(ctx context.Context) error {
 		{Name: StreamEvents, Subjects: []string{SubjectEvents}, Storage: jetstream.FileStorage,
 			Duplicates: 24 * time.Hour, MaxAge: 90 * 24 * time.Hour},
 		{Name: StreamDeadLetter, Subjects: []string{"dossier.dlq.>"}, Storage: jetstream.FileStorage},
+		{Name: StreamTasks, Subjects: []string{"dossier.tasks.>"}, Storage: jetstream.FileStorage,
+			Duplicates: 24 * time.Hour, MaxAge: 30 * 24 * time.Hour},
 	}
 	for _, cfg := range streams {
 		if _, err := b.JS.CreateOrUpdateStream(ctx, cfg); err != nil {

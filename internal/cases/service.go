@@ -37,6 +37,8 @@ type Service struct {
 	// Deadlines is when cases are brought to attention before their
 	// legal deadline.
 	Deadlines contract.DeadlinePolicy
+	// Notify bounds the notification channels of new cases.
+	Notify contract.NotifyPolicy
 	// Refusals keeps the attempts the cases refused; nil keeps none.
 	Refusals RefusalLog
 	// TemplateIDs are the templates the inbox counts cases of.
@@ -75,7 +77,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (id string, create
 	id = intake.CaseID(sub.Channel, sub.By.ID, sub.Key)
 	fingerprint := intake.Fingerprint(sub.Body)
 	in := contract.CaseInput{CaseID: id, Submission: sub.Body, SubmittedBy: sub.By, Channel: sub.Channel, SubmittedAt: s.now(),
-		Service: s.serviceOf(sub.Body.Template), Deadlines: s.Deadlines}
+		Service: s.serviceOf(sub.Body.Template), Deadlines: s.Deadlines, Notify: s.Notify}
 	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       id,
 		TaskQueue:                contract.TaskQueue,

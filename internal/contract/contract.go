@@ -75,6 +75,49 @@ type Submission struct {
 	Language  string            `json:"language" validate:"required,oneof=fr en"`
 	Applicant Applicant         `json:"applicant"`
 	Facts     map[string]string `json:"facts"`
+	// Channels are how the citizen receives the letter: "email" (the
+	// default) and/or "postal" (through the legacy print system).
+	Channels []string `json:"channels,omitempty" validate:"omitempty,max=2,unique,dive,oneof=email postal"`
+}
+
+// The notification channels.
+const (
+	ChannelEmail  = "email"
+	ChannelPostal = "postal"
+)
+
+// ChannelsOf returns the submission's channels, email when none is chosen.
+func ChannelsOf(s Submission) []string {
+	if len(s.Channels) == 0 {
+		return []string{ChannelEmail}
+	}
+	return s.Channels
+}
+
+// PrintJob is published on dossier.tasks.print for the legacy print
+// system; its answer on dossier.tasks.print.done carries the token back.
+type PrintJob struct {
+	Token     string    `json:"token"`
+	CaseID    string    `json:"case_id"`
+	Reference string    `json:"reference"`
+	Recipient []string  `json:"recipient"`
+	Document  Document  `json:"document"`
+	Requested time.Time `json:"requested"`
+}
+
+// PrintResult is the print system's answer.
+type PrintResult struct {
+	Token    string `json:"token"`
+	Status   string `json:"status"` // "posted" or "failed"
+	Tracking string `json:"tracking,omitempty"`
+	Error    string `json:"error,omitempty"`
+}
+
+// NotifyPolicy bounds the notification channels: how long the print
+// system has to answer, and when a reminder goes out.
+type NotifyPolicy struct {
+	PrintTimeout  time.Duration `json:"print_timeout,omitempty"`
+	PrintReminder time.Duration `json:"print_reminder,omitempty"`
 }
 
 // AssignInput is the payload of the assign Update: who takes the case, and
@@ -147,6 +190,8 @@ type CaseInput struct {
 	Service string `json:"service,omitempty"`
 	// Deadlines says when to remind and escalate before the legal deadline.
 	Deadlines DeadlinePolicy `json:"deadlines"`
+	// Notify bounds the notification channels; zero values take defaults.
+	Notify NotifyPolicy `json:"notify,omitempty"`
 }
 
 // DeadlinePolicy is when a case waiting for a decision is brought to
@@ -394,6 +439,10 @@ const (
 	EventAssigned         = "assigned"
 	EventDeadlineReminder = "deadline_reminder"
 	EventEscalated        = "escalated"
+	// EventPrintReminder: the print system has not answered yet;
+	// EventNotificationFailed: a channel failed for good (flagged).
+	EventPrintReminder      = "print_reminder"
+	EventNotificationFailed = "notification_failed"
 	// EventApprovalRecorded is an approval kept while the template asks
 	// for more approvals of the same draft version.
 	EventApprovalRecorded = "approval_recorded"
@@ -485,6 +534,7 @@ const (
 	ActivityRender  = "Render"
 	ActivityNotify  = "Notify"
 	ActivityPublish = "PublishEvent"
+	ActivityPrint   = "PrintLetter"
 )
 
 // Reference is the short, human-readable reference of a case printed on its

@@ -49,6 +49,8 @@ type Options struct {
 	// Models are the language models the worker drafts with; empty for
 	// the template drafter alone.
 	Models llm.Registry
+	// Notify overrides the print timeout and reminder (tests).
+	Notify config.Notify
 	// SMTPPort is the port of the local SMTP sink that receives the
 	// emails (0 picks a free one).
 	SMTPPort int
@@ -68,6 +70,7 @@ type App struct {
 	bus        *bus.Bus
 	worker     worker.Worker
 	bridge     *bridge.Bridge
+	completer  *bridge.Completer
 	http       *app.HTTPServer
 	deps       app.Deps
 	sink       *mail.Sink
@@ -183,7 +186,11 @@ func (a *App) connect(ctx context.Context) error {
 }
 
 func (a *App) startRoles(ctx context.Context) error {
-	d, err := app.NewDeps(a.client, a.bus, config.Dev(), a.opts.Logger)
+	cfg := config.Dev()
+	if a.opts.Notify != (config.Notify{}) {
+		cfg.Notify = a.opts.Notify
+	}
+	d, err := app.NewDeps(a.client, a.bus, cfg, a.opts.Logger)
 	if err != nil {
 		return err
 	}
@@ -221,8 +228,11 @@ func (a *App) startRoles(ctx context.Context) error {
 	if err := a.worker.Start(); err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}
-	a.bridge = app.NewBridge(d)
+	a.bridge, a.completer = app.NewBridge(d), app.NewCompleter(d)
 	if err := a.bridge.Start(ctx); err != nil {
+		return err
+	}
+	if err := a.completer.Start(ctx); err != nil {
 		return err
 	}
 	return waitWorker(ctx, a.client)
@@ -292,6 +302,9 @@ func (a *App) Close() {
 	}
 	if a.bridge != nil {
 		a.bridge.Stop()
+	}
+	if a.completer != nil {
+		a.completer.Stop()
 	}
 	if a.worker != nil {
 		a.worker.Stop()

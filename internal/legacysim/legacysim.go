@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"gopkg.in/yaml.v3"
 )
 
@@ -83,6 +84,7 @@ type Sim struct {
 	logger *slog.Logger
 	mu     sync.Mutex
 	subs   []*nats.Subscription
+	print  jetstream.ConsumeContext
 	// down lists systems that do not answer at all (an outage).
 	down map[string]bool
 }
@@ -106,6 +108,9 @@ func Start(nc *nats.Conn, logger *slog.Logger, down ...string) (*Sim, error) {
 		}
 		s.subs = append(s.subs, sub)
 	}
+	if err := s.startPrint(nc); err != nil {
+		logger.Warn("legacy-sim: not answering print jobs", "error", err)
+	}
 	return s, nc.Flush()
 }
 
@@ -128,6 +133,10 @@ func (s *Sim) Stop() {
 		_ = sub.Unsubscribe()
 	}
 	s.subs = nil
+	if s.print != nil {
+		s.print.Stop()
+		s.print = nil
+	}
 }
 
 func (s *Sim) handler(q Query) nats.MsgHandler {
