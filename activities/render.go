@@ -92,5 +92,6 @@ func Layout(catalog *templates.Catalog, admin config.Administration, in contract
 		Mentions:       appendNonEmpty(in.Draft.Mentions, how),
 		Title:          in.Draft.Subject,
 		Author:         admin.Name,
+		Logo:           admin.LogoPNG,
 	}, nil
 }

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -25,6 +26,9 @@ import (
 //go:embed dev.yaml
 var devYAML []byte
 
+//go:embed logo.png
+var devLogo []byte
+
 // Administration is the issuing administration, printed on every letter.
 type Administration struct {
 	Name    string   `yaml:"name"`
@@ -32,6 +36,10 @@ type Administration struct {
 	Address []string `yaml:"address"`
 	Contact string   `yaml:"contact"`
 	Place   string   `yaml:"place"`
+	// Logo is the path of a PNG logo printed on letters (dev: the built-in one).
+	Logo string `yaml:"logo"`
+	// LogoPNG is the logo's content, read by Load or embedded for dev.
+	LogoPNG []byte `yaml:"-"`
 }
 
 // Account is a person or system allowed to call the API.
@@ -102,6 +110,7 @@ func Dev() File {
 	for i := range f.Accounts {
 		f.Accounts[i].TokenSHA256 = HashToken(f.Accounts[i].Token)
 	}
+	f.Administration.LogoPNG = devLogo
 	return f
 }
 
@@ -183,6 +192,15 @@ func Load(path string) (File, error) {
 	}
 	if f.Administration.Name == "" {
 		return File{}, fmt.Errorf("config: %s: administration.name is required", path)
+	}
+	if f.Administration.Logo != "" {
+		logo := f.Administration.Logo
+		if !filepath.IsAbs(logo) {
+			logo = filepath.Join(filepath.Dir(path), logo)
+		}
+		if f.Administration.LogoPNG, err = os.ReadFile(logo); err != nil {
+			return File{}, fmt.Errorf("config: %s: logo: %w", path, err)
+		}
 	}
 	f.Accounts = nil
 	return f, nil

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,7 @@ const (
 	windowBottom    = 70.0
 	windowWidth     = pageWidth - marginRight - windowLeft
 	footerRule      = 280.0
+	logoHeight      = 10.0
 )
 
 // nbAlias is replaced by the page count when the document is closed.
@@ -64,6 +66,12 @@ func (w *letterWriter) write() {
 // letterhead draws the sender block top-left and returns its bottom.
 func (w *letterWriter) letterhead() float64 {
 	w.pdf.SetY(letterheadTop)
+	if len(w.l.Logo) > 0 {
+		opts := gofpdf.ImageOptions{ImageType: "PNG"}
+		w.pdf.RegisterImageOptionsReader("logo", opts, bytes.NewReader(w.l.Logo))
+		w.pdf.ImageOptions("logo", marginLeft, letterheadTop, 0, logoHeight, false, opts, 0, "")
+		w.pdf.SetY(letterheadTop + logoHeight + 2)
+	}
 	w.block(marginLeft, letterheadWidth, "B", 12, 5.5, w.l.Administration)
 	w.block(marginLeft, letterheadWidth, "", 10, 4.6, w.l.Service)
 	w.pdf.SetY(w.pdf.GetY() + 1.5)

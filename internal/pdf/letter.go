@@ -30,6 +30,8 @@ type Letter struct {
 	Title, Author  string   // PDF metadata (Subject metadata = Subject)
 	// Verification, when set, prints a verification code and its QR code.
 	Verification *Verification
+	// Logo is the administration's logo, a PNG printed above the letterhead.
+	Logo []byte
 }
 
 // Errors returned by Render for a letter that cannot be printed. They are

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"image/png"
 	"strconv"
 
 	"github.com/jung-kurt/gofpdf"
@@ -53,6 +54,11 @@ func (r *Renderer) Render(l Letter) ([]byte, error) {
 	l = r.clean(l) // first, so that a body of invisible characters counts as empty
 	if err := l.validate(); err != nil {
 		return nil, fmt.Errorf("render letter %q: %w", l.Reference, err)
+	}
+	if len(l.Logo) > 0 {
+		if _, err := png.DecodeConfig(bytes.NewReader(l.Logo)); err != nil {
+			return nil, fmt.Errorf("render letter %q: logo is not a PNG: %w", l.Reference, err)
+		}
 	}
 	lab := labelSets[l.Language]
 	doc := r.newDocument(l)

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 
@@ -39,4 +40,26 @@ func must(b []byte, err error) []byte {
 		panic(err)
 	}
 	return b
+}
+
+func TestLogo(t *testing.T) {
+	r, err := NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logo, err := os.ReadFile("../../config/logo.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := must(r.Render(sampleLetter()))
+	l := sampleLetter()
+	l.Logo = logo
+	with := must(r.Render(l))
+	if n := bytes.Count(with, []byte("/Subtype /Image")); n != 1 || bytes.Contains(without, []byte("/Subtype /Image")) {
+		t.Errorf("%d images with a logo (want 1), %v without", n, bytes.Contains(without, []byte("/Subtype /Image")))
+	}
+	l.Logo = []byte("not a png")
+	if _, err := r.Render(l); err == nil {
+		t.Error("a broken logo rendered without error")
+	}
 }
