@@ -1,6 +1,8 @@
 package mail
 
 import (
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -9,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -22,8 +25,21 @@ type Sink struct {
 	n   atomic.Int64
 }
 
+// SinkAuth makes a sink offer STARTTLS with cert and require PLAIN
+// authentication as user/password, like a real relay.
+type SinkAuth struct {
+	TLS            *tls.Config
+	User, Password string
+}
+
 // StartSink listens on addr (port 0 picks one) and stores messages in dir.
 func StartSink(addr, dir string) (*Sink, error) {
+	return StartSinkWithAuth(addr, dir, nil)
+}
+
+// StartSinkWithAuth is StartSink, with STARTTLS and authentication
+// required when auth is set.
+func StartSinkWithAuth(addr, dir string, auth *SinkAuth) (*Sink, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("smtp sink: %w", err)
 	}
@@ -32,7 +48,15 @@ func StartSink(addr, dir string) (*Sink, error) {
 		return nil, fmt.Errorf("smtp sink: %w", err)
 	}
 	s := &Sink{Dir: dir, ln: ln}
-	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{sink: s}, nil }))
+	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		if auth != nil {
+			return &authSession{sinkSession: sinkSession{sink: s}, auth: auth}, nil
+		}
+		return &sinkSession{sink: s}, nil
+	}))
+	if auth != nil {
+		s.srv.TLSConfig = auth.TLS
+	}
 	s.srv.Domain = "dossier-dev.localhost"
 	s.srv.ReadTimeout, s.srv.WriteTimeout = time.Minute, time.Minute
 	s.srv.MaxMessageBytes = 50 << 20
@@ -55,6 +79,33 @@ func (*sinkSession) Reset()                               {}
 func (*sinkSession) Logout() error                        { return nil }
 func (*sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
 func (*sinkSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+
+// authSession refuses mail until the client authenticated (over TLS: the
+// server offers no AUTH before STARTTLS).
+type authSession struct {
+	sinkSession
+	auth   *SinkAuth
+	authed bool
+}
+
+func (a *authSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (a *authSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, password string) error {
+		if user != a.auth.User || password != a.auth.Password {
+			return errors.New("invalid credentials")
+		}
+		a.authed = true
+		return nil
+	}), nil
+}
+
+func (a *authSession) Mail(from string, opts *smtp.MailOptions) error {
+	if !a.authed {
+		return smtp.ErrAuthRequired
+	}
+	return nil
+}
 
 // Data stores the message as <time>-<n>.eml.
 func (ss *sinkSession) Data(r io.Reader) error {

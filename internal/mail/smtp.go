@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"html"
 	"strings"
@@ -21,6 +22,8 @@ type SMTP struct {
 	Username string
 	Password string
 	From     string
+	// TLSConfig overrides the TLS settings, e.g. to trust a private CA.
+	TLSConfig *tls.Config
 	// Sent remembers the Message-IDs already accepted by the relay.
 	Sent Ledger
 }
@@ -68,6 +71,9 @@ func (s *SMTP) client() (*gomail.Client, error) {
 		opts = append(opts, gomail.WithSSL())
 	default:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	}
+	if s.TLSConfig != nil {
+		opts = append(opts, gomail.WithTLSConfig(s.TLSConfig))
 	}
 	if s.Username != "" {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain), gomail.WithUsername(s.Username), gomail.WithPassword(s.Password))

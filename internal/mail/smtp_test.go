@@ -2,11 +2,20 @@ package mail
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dossier/dossier/activities"
 )
@@ -68,4 +77,50 @@ func TestSMTPRefusesAnUnreachableRelay(t *testing.T) {
 	if sent, _ := s.Sent.Sent(context.Background(), "x@dossier"); sent {
 		t.Error("a failed delivery was recorded as sent")
 	}
+}
+
+// With a relay that requires STARTTLS and authentication, the email goes
+// with the right credentials and is refused with wrong ones.
+func TestSMTPWithSTARTTLSAndAuth(t *testing.T) {
+	cert, pool := testCertificate(t)
+	sink, err := StartSinkWithAuth("127.0.0.1:0", t.TempDir(), &SinkAuth{TLS: &tls.Config{Certificates: []tls.Certificate{cert}}, User: "dossier", Password: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	e := activities.Email{MessageID: "tls-1@dossier", To: "zoe@example.org", Subject: "s", Text: "t", AttachmentName: "a.pdf", Attachment: []byte("%PDF")}
+	for _, tt := range []struct {
+		password string
+		wantSent bool
+	}{{"wrong", false}, {"s3cret", true}} {
+		s := &SMTP{Host: "127.0.0.1", Port: sink.Addr().Port, TLS: "starttls", Username: "dossier", Password: tt.password,
+			From: "no-reply@example.org", TLSConfig: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}, Sent: &memLedger{sent: map[string]bool{}}}
+		_, err := s.Deliver(context.Background(), e)
+		if (err == nil) != tt.wantSent {
+			t.Errorf("password %q: %v, want sent %v", tt.password, err, tt.wantSent)
+		}
+	}
+	if sink.Count() != 1 {
+		t.Errorf("the relay received %d emails, want 1", sink.Count())
+	}
+}
+
+// testCertificate makes a self-signed certificate for 127.0.0.1.
+func testCertificate(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "relay"}, NotBefore: time.Now().Add(-time.Hour),
+		NotAfter: time.Now().Add(time.Hour), IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(parsed)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
 }
