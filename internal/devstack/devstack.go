@@ -51,6 +51,8 @@ type Options struct {
 	Models llm.Registry
 	// Notify overrides the print timeout and reminder (tests).
 	Notify config.Notify
+	// AfterEmailSent runs once the SMTP sink accepted an email (tests).
+	AfterEmailSent func(messageID string)
 	// SMTPPort is the port of the local SMTP sink that receives the
 	// emails (0 picks a free one).
 	SMTPPort int
@@ -73,6 +75,8 @@ type App struct {
 	completer  *bridge.Completer
 	http       *app.HTTPServer
 	deps       app.Deps
+	workerOpts app.WorkerOptions
+	started    bool
 	sink       *mail.Sink
 	legacy     *legacysim.Sim
 	legacyConn *nats.Conn
@@ -220,13 +224,11 @@ func (a *App) startRoles(ctx context.Context) error {
 		return err
 	}
 	a.SMTPAddr = a.sink.Addr().String()
-	opts := app.WorkerOptions{Models: a.opts.Models, VerifySecret: secret, PublicURL: a.HTTPURL,
-		SMTP: mail.SMTP{Host: "127.0.0.1", Port: a.sink.Addr().Port, TLS: "none", From: "no-reply@montreuil-sur-loire.example"}}
-	if a.worker, err = app.NewWorker(d, opts); err != nil {
+	a.workerOpts = app.WorkerOptions{Models: a.opts.Models, VerifySecret: secret, PublicURL: a.HTTPURL,
+		SMTP: mail.SMTP{Host: "127.0.0.1", Port: a.sink.Addr().Port, TLS: "none", From: "no-reply@montreuil-sur-loire.example",
+			AfterSend: a.opts.AfterEmailSent}}
+	if err := a.StartWorker(); err != nil {
 		return err
-	}
-	if err := a.worker.Start(); err != nil {
-		return fmt.Errorf("worker: %w", err)
 	}
 	a.bridge, a.completer = app.NewBridge(d), app.NewCompleter(d)
 	if err := a.bridge.Start(ctx); err != nil {
@@ -338,11 +340,31 @@ func (a *App) Close() {
 // DataDir is the stack's data directory.
 func (a *App) DataDir() string { return a.opts.DataDir }
 
-// StopWorker stops the stack's worker: cases stay where they are. Benchmarks
-// use it to measure visibility alone.
+// StopWorker stops the stack's worker: cases stay where they are. Tests
+// use it as a worker crash, benchmarks to measure visibility alone.
 func (a *App) StopWorker() {
 	if a.worker != nil {
 		a.worker.Stop()
 		a.worker = nil
 	}
+}
+
+// StartWorker starts a new worker, as after a crash (without the test hooks).
+func (a *App) StartWorker() error {
+	opts := a.workerOpts
+	if a.worker != nil {
+		return nil
+	}
+	if a.started {
+		opts.SMTP.AfterSend = nil
+	}
+	w, err := app.NewWorker(a.deps, opts)
+	if err != nil {
+		return err
+	}
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	a.worker, a.started = w, true
+	return nil
 }

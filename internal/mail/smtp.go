@@ -24,6 +24,9 @@ type SMTP struct {
 	From     string
 	// TLSConfig overrides the TLS settings, e.g. to trust a private CA.
 	TLSConfig *tls.Config
+	// AfterSend, when set, runs once the relay accepted a message and the
+	// ledger recorded it: tests use it to crash the worker right there.
+	AfterSend func(messageID string)
 	// Sent remembers the Message-IDs already accepted by the relay.
 	Sent Ledger
 }
@@ -58,6 +61,9 @@ func (s *SMTP) Deliver(ctx context.Context, e activities.Email) (string, error) 
 	}
 	if err := s.Sent.MarkSent(context.WithoutCancel(ctx), e.MessageID); err != nil {
 		return "", fmt.Errorf("smtp: ledger: %w", err)
+	}
+	if s.AfterSend != nil {
+		s.AfterSend(e.MessageID)
 	}
 	return location, nil
 }
