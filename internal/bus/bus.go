@@ -78,13 +78,7 @@ func (b *Bus) Ensure(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bus: bucket %s: %w", DocumentsBucket, err)
 	}
-	if err := ensureDrafts(ctx, b.JS); err != nil {
-		return err
-	}
-	if err := ensureVerify(ctx, b.JS); err != nil {
-		return err
-	}
-	if err := ensureSent(ctx, b.JS); err != nil {
+	if err := ensureBuckets(ctx, b.JS); err != nil {
 		return err
 	}
 	return ensureAudit(ctx, b.JS)

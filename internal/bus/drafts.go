@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -24,23 +23,12 @@ type Drafts struct {
 // Drafts returns the draft cache.
 func (b *Bus) Drafts() *Drafts { return &Drafts{js: b.JS} }
 
-func ensureDrafts(ctx context.Context, js jetstream.JetStream) error {
-	_, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket: DraftsBucket, Description: "Model drafts by case and version, for idempotent retries",
-		TTL: 30 * 24 * time.Hour, Storage: jetstream.FileStorage,
-	})
-	if err != nil {
-		return fmt.Errorf("bus: bucket %s: %w", DraftsBucket, err)
-	}
-	return nil
-}
-
 // Get returns the draft stored under key, and whether there is one.
 func (d *Drafts) Get(ctx context.Context, key string) (contract.Draft, bool, error) {
 	var draft contract.Draft
-	kv, err := d.js.KeyValue(ctx, DraftsBucket)
+	kv, err := bucket(ctx, d.js, DraftsBucket)
 	if err != nil {
-		return draft, false, fmt.Errorf("bus: bucket %s: %w", DraftsBucket, err)
+		return draft, false, err
 	}
 	entry, err := kv.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
@@ -58,9 +46,9 @@ func (d *Drafts) Get(ctx context.Context, key string) (contract.Draft, bool, err
 // Put stores a draft under key unless one is there already (the first
 // one written wins), and returns the draft stored.
 func (d *Drafts) Put(ctx context.Context, key string, draft contract.Draft) (contract.Draft, error) {
-	kv, err := d.js.KeyValue(ctx, DraftsBucket)
+	kv, err := bucket(ctx, d.js, DraftsBucket)
 	if err != nil {
-		return draft, fmt.Errorf("bus: bucket %s: %w", DraftsBucket, err)
+		return draft, err
 	}
 	raw, _ := json.Marshal(draft)
 	if _, err := kv.Create(ctx, key, raw); errors.Is(err, jetstream.ErrKeyExists) {

@@ -3,7 +3,6 @@ package bus
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -20,16 +19,6 @@ type SentLedger struct{ js jetstream.JetStream }
 // Sent returns the ledger of sent emails.
 func (b *Bus) Sent() *SentLedger { return &SentLedger{js: b.JS} }
 
-func ensureSent(ctx context.Context, js jetstream.JetStream) error {
-	_, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket: SentBucket, Description: "Message-IDs of the emails sent", TTL: 365 * 24 * time.Hour, Storage: jetstream.FileStorage,
-	})
-	if err != nil {
-		return fmt.Errorf("bus: bucket %s: %w", SentBucket, err)
-	}
-	return nil
-}
-
 // sentKey makes a Message-ID a valid key.
 func sentKey(messageID string) string {
 	return strings.NewReplacer("@", "_at_", "<", "", ">", "", " ", "_").Replace(messageID)
@@ -37,7 +26,7 @@ func sentKey(messageID string) string {
 
 // Sent reports whether the email messageID was sent.
 func (l *SentLedger) Sent(ctx context.Context, messageID string) (bool, error) {
-	kv, err := l.js.KeyValue(ctx, SentBucket)
+	kv, err := bucket(ctx, l.js, SentBucket)
 	if err != nil {
 		return false, err
 	}
@@ -50,7 +39,7 @@ func (l *SentLedger) Sent(ctx context.Context, messageID string) (bool, error) {
 
 // MarkSent records that the email messageID was sent.
 func (l *SentLedger) MarkSent(ctx context.Context, messageID string) error {
-	kv, err := l.js.KeyValue(ctx, SentBucket)
+	kv, err := bucket(ctx, l.js, SentBucket)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -22,23 +21,13 @@ type Verifications struct{ js jetstream.JetStream }
 // Verifications returns the verification store.
 func (b *Bus) Verifications() *Verifications { return &Verifications{js: b.JS} }
 
-func ensureVerify(ctx context.Context, js jetstream.JetStream) error {
-	_, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket: VerifyBucket, Description: "What /verify/{code} confirms about each letter", Storage: jetstream.FileStorage,
-	})
-	if err != nil {
-		return fmt.Errorf("bus: bucket %s: %w", VerifyBucket, err)
-	}
-	return nil
-}
-
 func verifyKey(code string) string { return strings.ReplaceAll(code, "-", "") }
 
 // Put stores r under its code; storing it again changes nothing.
 func (v *Verifications) Put(ctx context.Context, r verification.Record) error {
-	kv, err := v.js.KeyValue(ctx, VerifyBucket)
+	kv, err := bucket(ctx, v.js, VerifyBucket)
 	if err != nil {
-		return fmt.Errorf("bus: bucket %s: %w", VerifyBucket, err)
+		return err
 	}
 	raw, _ := json.Marshal(r)
 	_, err = kv.Put(ctx, verifyKey(r.Code), raw)
@@ -48,9 +37,9 @@ func (v *Verifications) Put(ctx context.Context, r verification.Record) error {
 // Get returns the record of code, and whether there is one.
 func (v *Verifications) Get(ctx context.Context, code string) (verification.Record, bool, error) {
 	var r verification.Record
-	kv, err := v.js.KeyValue(ctx, VerifyBucket)
+	kv, err := bucket(ctx, v.js, VerifyBucket)
 	if err != nil {
-		return r, false, fmt.Errorf("bus: bucket %s: %w", VerifyBucket, err)
+		return r, false, err
 	}
 	entry, err := kv.Get(ctx, verifyKey(code))
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
