@@ -25,6 +25,7 @@ type cli struct {
 	API         apiCmd         `cmd:"" name:"api" help:"Run the HTTP API against an external Temporal and NATS."`
 	Bridge      bridgeCmd      `cmd:"" help:"Run the NATS intake bridge against an external Temporal and NATS."`
 	Templates   templatesCmd   `cmd:"" help:"List, show, check and lock letter templates."`
+	DLQ         dlqCmd         `cmd:"" name:"dlq" help:"Inspect and resubmit the submissions that could not become cases."`
 	LegacySim   legacySimCmd   `cmd:"" name:"legacy-sim" help:"Run simulated legacy systems (rna, population, voirie) answering on legacy.> from seed data."`
 	Healthcheck healthcheckCmd `cmd:"" help:"Exit 0 when the given /healthz URL answers 200 (for container healthchecks)."`
 }

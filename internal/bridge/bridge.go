@@ -87,6 +87,9 @@ func (b *Bridge) handle(msg jetstream.Msg) {
 // idempotencyKey is the message's Nats-Msg-Id, or its stream sequence when
 // it has none, so that a redelivery never opens a second case.
 func idempotencyKey(msg jetstream.Msg) string {
+	if key := msg.Headers().Get(HeaderIdempotencyKey); key != "" {
+		return key // a replayed dead letter keeps its first key
+	}
 	if id := msg.Headers().Get(jetstream.MsgIDHeader); id != "" {
 		return id
 	}
@@ -102,6 +105,9 @@ const (
 	HeaderReason = "Dossier-Reason"
 	// HeaderErrors holds the field errors as JSON: [{"field","rule","message"}].
 	HeaderErrors = "Dossier-Errors"
+	// HeaderIdempotencyKey keeps a dead letter's idempotency key (its first
+	// Nats-Msg-Id, or its stream sequence) for a replay.
+	HeaderIdempotencyKey = "Dossier-Idempotency-Key"
 )
 
 // deadLetter moves a message that can never become a case to
@@ -115,6 +121,7 @@ func (b *Bridge) deadLetter(ctx context.Context, msg jetstream.Msg, refusal erro
 		out.Header[k] = v
 	}
 	out.Header.Del(jetstream.MsgIDHeader)
+	out.Header.Set(HeaderIdempotencyKey, idempotencyKey(msg))
 	var ce *cases.Error
 	if errors.As(refusal, &ce) {
 		reason = ce.Message

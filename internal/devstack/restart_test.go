@@ -3,6 +3,7 @@ package devstack_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -104,5 +105,43 @@ func TestBadNATSSubmissions(t *testing.T) {
 		if status, _ := camille.do("GET", "/api/v1/cases/"+id, nil); status != http.StatusNotFound {
 			t.Errorf("%s: a refused submission opened case %s (status %d)", tt.key, id, status)
 		}
+	}
+}
+
+// TestReplayDeadLetter: an operator lists the dead letters, fixes one and
+// submits it again; it becomes the case its first idempotency key names,
+// and leaves the dead-letter stream.
+func TestReplayDeadLetter(t *testing.T) {
+	app := start(t, t.TempDir(), devstack.Options{NoUI: true, NoDemo: true})
+	camille := client(t, app, "dev-camille")
+	bad := submission("Jean")
+	bad.Applicant.Email = "jean-at-nowhere"
+	raw, _ := json.Marshal(bad)
+	publishSubmission(t, app, "crm-2026-0451", raw)
+	ctx := context.Background()
+	var letters []bridge.DeadLetter
+	eventually(t, "dead letter", func() error {
+		var err error
+		if letters, err = bridge.ListDeadLetters(ctx, app.Bus().JS); err == nil && len(letters) != 1 {
+			err = fmt.Errorf("%d dead letters, want 1", len(letters))
+		}
+		return err
+	})
+	d := letters[0]
+	if d.IdempotencyKey != "crm-2026-0451" || len(d.Errors) != 1 || d.Errors[0].Field != "applicant.email" || d.Payload != string(raw) {
+		t.Fatalf("dead letter %+v", d)
+	}
+	fixed := bad
+	fixed.Applicant.Email = "jean@example.org"
+	payload, _ := json.Marshal(fixed)
+	if err := bridge.ReplayDeadLetter(ctx, app.Bus().JS, d.Seq, payload); err != nil {
+		t.Fatal(err)
+	}
+	c := camille.waitStage(intake.CaseID("nats", bridge.Submitter.ID, "crm-2026-0451"), contract.StageAwaitingApproval)
+	if c.Applicant.Email != "jean@example.org" {
+		t.Errorf("replayed case has %q", c.Applicant.Email)
+	}
+	if left, _ := bridge.ListDeadLetters(ctx, app.Bus().JS); len(left) != 0 {
+		t.Errorf("%d dead letters left after the replay", len(left))
 	}
 }
