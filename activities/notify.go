@@ -62,17 +62,18 @@ func (a *Activities) email(in contract.NotifyInput, letter []byte) Email {
 	}
 }
 
-// PublishEvent publishes a stage event on dossier.events.<type>, with a
-// message id built from the case, the event and the draft version, so that a
-// retried publish is dropped by the bus as a duplicate.
+// PublishEvent publishes a stage event on dossier.events.<type> in its
+// CloudEvents envelope, with a message id (also the envelope's id) built
+// from the case, the event and the draft version, so that a retried
+// publish is dropped by the bus as a duplicate.
 func (a *Activities) PublishEvent(ctx context.Context, e contract.Event) error {
-	data, err := json.Marshal(e)
-	if err != nil {
-		return temporal.NewNonRetryableApplicationError(err.Error(), "BadEvent", err)
-	}
 	msgID := fmt.Sprintf("%s.%s.%d", e.CaseID, e.Type, e.Version)
 	if e.Seq > 0 {
 		msgID += fmt.Sprintf(".%d", e.Seq) // repeated events of one version: assignments, reminders
+	}
+	data, err := json.Marshal(contract.Wrap(e, msgID))
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "BadEvent", err)
 	}
 	return a.Events.Publish(ctx, "dossier.events."+e.Type, msgID, data)
 }

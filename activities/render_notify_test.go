@@ -271,11 +271,14 @@ func TestPublishEvent(t *testing.T) {
 			if m.subject != tt.subject || m.msgID != tt.wantMsgID {
 				t.Errorf("published on %q with msgID %q, want %q, %q", m.subject, m.msgID, tt.subject, tt.wantMsgID)
 			}
-			var got contract.Event
-			if err := json.Unmarshal(m.data, &got); err != nil {
+			var env contract.Envelope
+			if err := json.Unmarshal(m.data, &env); err != nil {
 				t.Fatalf("payload is not JSON: %v", err)
 			}
-			gotJSON, _ := json.Marshal(got)
+			if env.ID != tt.wantMsgID || env.Subject != tt.event.CaseID || env.Type != contract.EventTypePrefix+tt.event.Type || env.SpecVersion != "1.0" {
+				t.Errorf("envelope %+v, want id %s, subject the case, type %s", env, tt.wantMsgID, tt.event.Type)
+			}
+			gotJSON, _ := json.Marshal(env.Data)
 			wantJSON, _ := json.Marshal(tt.event)
 			if !bytes.Equal(gotJSON, wantJSON) {
 				t.Errorf("payload = %s, want %s", gotJSON, wantJSON)

@@ -546,3 +546,31 @@ func Reference(caseID string) string {
 	}
 	return "DOS-" + ref
 }
+
+// EventSchemaVersion is the version of Event, the data of every envelope.
+// It changes only when a field changes meaning or goes away.
+const EventSchemaVersion = "1"
+
+// Envelope is what goes on dossier.events.<type>: a CloudEvents 1.0
+// structured-mode envelope around an Event.
+type Envelope struct {
+	SpecVersion     string    `json:"specversion"`
+	ID              string    `json:"id"`
+	Source          string    `json:"source"`
+	Type            string    `json:"type"`
+	Time            time.Time `json:"time"`
+	Subject         string    `json:"subject"`
+	DataContentType string    `json:"datacontenttype"`
+	DataSchema      string    `json:"dataschema"`
+	Data            Event     `json:"data"`
+}
+
+// EventTypePrefix prefixes the CloudEvents type of every Dossier event.
+const EventTypePrefix = "fr.dossier.case."
+
+// Wrap puts e in its envelope; id is its Nats-Msg-Id, unique per case,
+// event, version and repetition.
+func Wrap(e Event, id string) Envelope {
+	return Envelope{SpecVersion: "1.0", ID: id, Source: "dossier", Type: EventTypePrefix + e.Type, Time: e.Time,
+		Subject: e.CaseID, DataContentType: "application/json", DataSchema: "dossier:event:v" + EventSchemaVersion, Data: e}
+}

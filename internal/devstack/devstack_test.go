@@ -54,13 +54,15 @@ type events struct {
 func subscribe(t *testing.T, app *devstack.App) *events {
 	e := &events{t: t, ch: make(chan contract.Event, 256)}
 	sub, err := app.Bus().Conn.Subscribe(bus.SubjectEvents, func(m *nats.Msg) {
-		var ev contract.Event
-		if err := json.Unmarshal(m.Data, &ev); err != nil {
+		var env contract.Envelope
+		if err := json.Unmarshal(m.Data, &env); err != nil {
 			t.Errorf("event on %s is not JSON: %v", m.Subject, err)
 			return
 		}
-		if m.Subject != "dossier.events."+ev.Type {
-			t.Errorf("event %s published on %s", ev.Type, m.Subject)
+		ev := env.Data
+		if m.Subject != "dossier.events."+ev.Type || env.Type != contract.EventTypePrefix+ev.Type || env.Subject != ev.CaseID ||
+			env.SpecVersion != "1.0" || env.ID != m.Header.Get("Nats-Msg-Id") || env.DataSchema == "" {
+			t.Errorf("event %s on %s: envelope %+v", ev.Type, m.Subject, env)
 		}
 		e.ch <- ev
 	})
