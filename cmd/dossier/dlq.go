@@ -29,7 +29,7 @@ type dlqListCmd struct {
 }
 
 func (c *dlqListCmd) Run(ctx context.Context, out io.Writer) error {
-	b, err := bus.Dial(c.NATS, "dossier-dlq")
+	b, err := bus.Dial(c.NATS, "dossier-dlq", bus.AuthFromEnv())
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (c *dlqReplayCmd) Run(ctx context.Context, out io.Writer) error {
 		}
 		payload = raw
 	}
-	b, err := bus.Dial(c.NATS, "dossier-dlq")
+	b, err := bus.Dial(c.NATS, "dossier-dlq", bus.AuthFromEnv())
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func Connect(ctx context.Context, o ConnectOptions) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := retry(ctx, o.Logger, func() (*bus.Bus, error) { return bus.Dial(o.NATSURL, o.Name) })
+	b, err := retry(ctx, o.Logger, func() (*bus.Bus, error) { return bus.Dial(o.NATSURL, o.Name, bus.AuthFromEnv()) })
 	if err != nil {
 		c.Close()
 		return nil, err

@@ -33,10 +33,19 @@ type Bus struct {
 	JS   jetstream.JetStream
 }
 
-// Dial connects to the NATS server at url and opens JetStream. The
-// connection reconnects forever: a NATS restart never takes Dossier down.
-func Dial(url, name string) (*Bus, error) {
-	nc, err := nats.Connect(url, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second))
+// Dial connects to the NATS server at url and opens JetStream, with the
+// authentication given (at most one Auth). The connection reconnects
+// forever: a NATS restart never takes Dossier down.
+func Dial(url, name string, auth ...Auth) (*Bus, error) {
+	opts := []nats.Option{nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second)}
+	for _, a := range auth {
+		more, err := a.options()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, more...)
+	}
+	nc, err := nats.Connect(url, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("bus: connect %s: %w", url, err)
 	}
