@@ -574,3 +574,10 @@ func Wrap(e Event, id string) Envelope {
 	return Envelope{SpecVersion: "1.0", ID: id, Source: "dossier", Type: EventTypePrefix + e.Type, Time: e.Time,
 		Subject: e.CaseID, DataContentType: "application/json", DataSchema: "dossier:event:v" + EventSchemaVersion, Data: e}
 }
+
+// EventTypes lists every event type, as docs/asyncapi.yaml does.
+var EventTypes = []string{
+	EventSubmitted, EventDrafted, EventApprovalRecorded, EventApproved, EventChangesRequested, EventRejected,
+	EventRendered, EventNotified, EventCompleted, EventFailed, EventAssigned, EventDeadlineReminder, EventEscalated,
+	EventPrintReminder, EventNotificationFailed,
+}
