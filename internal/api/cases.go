@@ -33,6 +33,9 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, actor contract.A
 		s.fail(w, r, cases.Invalid(err))
 		return
 	}
+	if key == "" {
+		key = body.IdempotencyKey
+	}
 	id, _, err := s.Cases.Submit(r.Context(), cases.Submission{Body: body, By: actor, Channel: "http", Key: key})
 	if err != nil {
 		s.fail(w, r, err)

@@ -93,6 +93,12 @@ func idempotencyKey(msg jetstream.Msg) string {
 	if id := msg.Headers().Get(jetstream.MsgIDHeader); id != "" {
 		return id
 	}
+	var probe struct {
+		Key string `json:"idempotency_key"`
+	}
+	if json.Unmarshal(msg.Data(), &probe) == nil && probe.Key != "" {
+		return probe.Key
+	}
 	meta, err := msg.Metadata()
 	if err != nil {
 		return ""

@@ -78,6 +78,9 @@ type Submission struct {
 	// Channels are how the citizen receives the letter: "email" (the
 	// default) and/or "postal" (through the legacy print system).
 	Channels []string `json:"channels,omitempty" validate:"omitempty,max=2,unique,dive,oneof=email postal"`
+	// IdempotencyKey names the case for systems that cannot set the
+	// Nats-Msg-Id or Idempotency-Key header; a header wins over it.
+	IdempotencyKey string `json:"idempotency_key,omitempty" validate:"max=200"`
 }
 
 // The notification channels.

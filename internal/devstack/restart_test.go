@@ -145,3 +145,18 @@ func TestReplayDeadLetter(t *testing.T) {
 		t.Errorf("%d dead letters left after the replay", len(left))
 	}
 }
+
+// A system that cannot set headers names its case in the payload: the
+// same key twice is one case.
+func TestIdempotencyKeyInThePayload(t *testing.T) {
+	app := start(t, t.TempDir(), devstack.Options{NoUI: true, NoDemo: true})
+	sub := submission("Léon Marchal")
+	sub.IdempotencyKey = "as400-2026-7781"
+	raw, _ := json.Marshal(sub)
+	publishSubmission(t, app, "", raw)
+	publishSubmission(t, app, "", raw)
+	id := intake.CaseID("nats", bridge.Submitter.ID, "as400-2026-7781")
+	dominique := client(t, app, "dev-dominique")
+	dominique.waitStage(id, contract.StageAwaitingApproval)
+	eventually(t, "one case", func() error { return wantCount(dominique.list(""), 1) })
+}
