@@ -26,7 +26,8 @@ func CaseWorkflow(ctx workflow.Context, in contract.CaseInput) (contract.CaseSta
 	err := c.run(ctx)
 	switch {
 	case temporal.IsCanceledError(err):
-		return c.state, err // cancelled: the case ends as such, with no event
+		c.cancelled(ctx)
+		return c.state, err
 	case err != nil:
 		err = c.fail(ctx, err)
 	}
@@ -270,4 +271,17 @@ func withActivityOptions(ctx workflow.Context) workflow.Context {
 			NonRetryableErrorTypes: []string{contract.ErrTypeInvalidSubmission},
 		},
 	})
+}
+
+// cancelled records a case cancelled by its submitter or an operator: the
+// stage "cancelled", its search attribute and event, on a context the
+// cancellation does not reach. Cases cancelled before this existed just
+// ended.
+func (c *caseRun) cancelled(ctx workflow.Context) {
+	if workflow.GetVersion(ctx, "cancelled-stage", workflow.DefaultVersion, 1) < 1 {
+		return
+	}
+	ctx, _ = workflow.NewDisconnectedContext(ctx)
+	c.enter(ctx, contract.StageCancelled)
+	c.publish(ctx, contract.EventCancelled, contract.Event{})
 }

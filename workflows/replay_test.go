@@ -19,7 +19,7 @@ func historyFiles(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) < 12 {
+	if len(files) < 13 {
 		t.Fatalf("found %d stored histories, want one per path (approve, reject, changes requested, failed prefill, legacy not found, "+
 			"prefill conflict, model draft edited, escalated and assigned, deadline timers cancelled, two approvals)", len(files))
 	}

@@ -29,10 +29,11 @@ var Submitter = contract.Actor{ID: "nats-intake", Name: "NATS intake", Roles: []
 
 // Bridge consumes dossier.cases.submit.
 type Bridge struct {
-	Bus    *bus.Bus
-	Cases  *cases.Service
-	Logger *slog.Logger
-	cc     jetstream.ConsumeContext
+	Bus      *bus.Bus
+	Cases    *cases.Service
+	Logger   *slog.Logger
+	cc       jetstream.ConsumeContext
+	cancelCC jetstream.ConsumeContext
 }
 
 // Start begins consuming; Stop ends it.
@@ -52,13 +53,16 @@ func (b *Bridge) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bridge: consume: %w", err)
 	}
-	return nil
+	return b.startCancellations(ctx)
 }
 
 // Stop stops consuming; messages in flight are redelivered later.
 func (b *Bridge) Stop() {
 	if b.cc != nil {
 		b.cc.Stop()
+	}
+	if b.cancelCC != nil {
+		b.cancelCC.Stop()
 	}
 }
 

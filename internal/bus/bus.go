@@ -16,6 +16,7 @@ import (
 // Subjects and streams of the integrators' contract.
 const (
 	SubjectSubmit     = "dossier.cases.submit"
+	SubjectCancel     = "dossier.cases.cancel"
 	SubjectEvents     = "dossier.events.>"
 	SubjectDeadLetter = "dossier.dlq.intake"
 	StreamIntake      = "DOSSIER_INTAKE"
@@ -68,7 +69,7 @@ func (b *Bus) Close() {
 // safe to call at every start, from every role.
 func (b *Bus) Ensure(ctx context.Context) error {
 	streams := []jetstream.StreamConfig{
-		{Name: StreamIntake, Subjects: []string{SubjectSubmit}, Storage: jetstream.FileStorage,
+		{Name: StreamIntake, Subjects: []string{SubjectSubmit, SubjectCancel}, Storage: jetstream.FileStorage,
 			Duplicates: 24 * time.Hour, MaxAge: 30 * 24 * time.Hour},
 		{Name: StreamEvents, Subjects: []string{SubjectEvents}, Storage: jetstream.FileStorage,
 			Duplicates: 24 * time.Hour, MaxAge: 90 * 24 * time.Hour},

@@ -44,12 +44,13 @@ const (
 	StageCompleted        Stage = "completed"
 	StageRejected         Stage = "rejected"
 	StageFailed           Stage = "failed"
+	StageCancelled        Stage = "cancelled"
 )
 
 // Stages lists every stage, in lifecycle order.
 var Stages = []Stage{
 	StagePrefilling, StageDrafting, StageAwaitingApproval, StageRendering,
-	StageNotifying, StageCompleted, StageRejected, StageFailed,
+	StageNotifying, StageCompleted, StageRejected, StageFailed, StageCancelled,
 }
 
 // ParseStage returns the Stage named s, or false if there is none.
@@ -446,6 +447,8 @@ const (
 	// EventNotificationFailed: a channel failed for good (flagged).
 	EventPrintReminder      = "print_reminder"
 	EventNotificationFailed = "notification_failed"
+	// EventCancelled: the case was cancelled before its letter went out.
+	EventCancelled = "cancelled"
 	// EventApprovalRecorded is an approval kept while the template asks
 	// for more approvals of the same draft version.
 	EventApprovalRecorded = "approval_recorded"
@@ -582,5 +585,5 @@ func Wrap(e Event, id string) Envelope {
 var EventTypes = []string{
 	EventSubmitted, EventDrafted, EventApprovalRecorded, EventApproved, EventChangesRequested, EventRejected,
 	EventRendered, EventNotified, EventCompleted, EventFailed, EventAssigned, EventDeadlineReminder, EventEscalated,
-	EventPrintReminder, EventNotificationFailed,
+	EventPrintReminder, EventNotificationFailed, EventCancelled,
 }

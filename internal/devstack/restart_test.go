@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/dossier/dossier/internal/bridge"
@@ -159,4 +160,45 @@ func TestIdempotencyKeyInThePayload(t *testing.T) {
 	dominique := client(t, app, "dev-dominique")
 	dominique.waitStage(id, contract.StageAwaitingApproval)
 	eventually(t, "one case", func() error { return wantCount(dominique.list(""), 1) })
+}
+
+// TestCancelOverNATS: the system that submitted a case withdraws it; the
+// case ends "cancelled" with its event, and a cancellation that cannot
+// apply (a case it did not submit, a closed case) is a dead letter.
+func TestCancelOverNATS(t *testing.T) {
+	app := start(t, t.TempDir(), devstack.Options{NoUI: true, NoDemo: true})
+	ev := subscribe(t, app)
+	dominique := client(t, app, "dev-dominique")
+	raw, _ := json.Marshal(submission("Ana Łoś"))
+	publishSubmission(t, app, "crm-cancel-1", raw)
+	id := intake.CaseID("nats", bridge.Submitter.ID, "crm-cancel-1")
+	dominique.waitStage(id, contract.StageAwaitingApproval)
+	var other struct{ ID string }
+	dominique.as("dev-legacy").want(http.StatusCreated, "POST", "/api/v1/cases", submission("Autre"), &other)
+
+	cancel := func(caseID string) {
+		msg := nats.NewMsg(bus.SubjectCancel)
+		msg.Data, _ = json.Marshal(bridge.Cancellation{CaseID: caseID, Reason: "demande retirée par l'usager"})
+		if _, err := app.Bus().JS.PublishMsg(context.Background(), msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel(id)
+	if got := dominique.waitStage(id, contract.StageCancelled); got.Draft == nil {
+		t.Errorf("cancelled case lost its state: %+v", got)
+	}
+	ev.until(id, contract.EventCancelled)
+	cancel(id)       // already closed
+	cancel(other.ID) // not submitted over NATS
+	eventually(t, "refused cancellations", func() error {
+		letters, err := bridge.ListDeadLetters(context.Background(), app.Bus().JS)
+		if err == nil && len(letters) != 2 {
+			err = fmt.Errorf("%d dead letters, want 2: %+v", len(letters), letters)
+		}
+		return err
+	})
+	if c := dominique.get(other.ID); c.Stage != contract.StageAwaitingApproval {
+		t.Errorf("a case submitted over HTTP was cancelled over NATS: %s", c.Stage)
+	}
+	keepHistory(t, app, id, "cancelled-over-nats")
 }
