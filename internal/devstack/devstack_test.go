@@ -161,6 +161,7 @@ func TestNATSSubmissionToSentLetter(t *testing.T) {
 	}
 	checkOutbox(t, app, id)
 	checkVerification(t, app, done, text)
+	checkEventsReplay(t, app, id, c.SubmittedAt)
 	keepHistory(t, app, id, "approved")
 }
 
@@ -230,5 +231,31 @@ func checkVerification(t *testing.T, app *devstack.App, c caseView, text string)
 	}
 	if status, _ := anonymous.do("GET", "/verify/ABCD-EFGH-JKMN-PQRS", nil); status != http.StatusNotFound {
 		t.Errorf("an unknown code: %d, want 404", status)
+	}
+}
+
+// checkEventsReplay plays the role of a consumer that was down: it reads
+// the case's events back from the stream, from a time, in order.
+func checkEventsReplay(t *testing.T, app *devstack.App, id string, since time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	cons, err := app.Bus().JS.OrderedConsumer(ctx, bus.StreamEvents, jetstream.OrderedConsumerConfig{
+		DeliverPolicy: jetstream.DeliverByStartTimePolicy, OptStartTime: &since})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for {
+		msg, err := cons.Next(jetstream.FetchMaxWait(time.Second))
+		if err != nil {
+			break
+		}
+		var env contract.Envelope
+		if json.Unmarshal(msg.Data(), &env) == nil && env.Subject == id {
+			got = append(got, env.Data.Type)
+		}
+	}
+	if strings.Join(got, ",") != "submitted,drafted,approved,rendered,notified,completed" {
+		t.Errorf("events replayed from %v: %v", since, got)
 	}
 }
