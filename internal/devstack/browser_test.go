@@ -62,8 +62,19 @@ func signIn(t *testing.T, ctx context.Context, base, account, password string) {
 		chromedp.SendKeys("#account", account),
 		chromedp.SendKeys("#password", password),
 		chromedp.Submit("#password"),
-		chromedp.WaitVisible("table.cases, main p"),
 	)
+	// The login page and the inbox share elements: wait for the inbox's
+	// address, then for its heading, so the next step does not abort the
+	// navigation still under way.
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if loc, err := chromedp.Run(ctx, chromedp.Location()); err == nil && strings.HasSuffix(loc, "/inbox") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sign in as %s: still not on the inbox", account)
+		}
+	}
+	do(t, ctx, "inbox of "+account, chromedp.WaitVisible("form[role=search]"))
 }
 
 // TestCaseworkerInBrowser walks the caseworker's day in a real browser:
