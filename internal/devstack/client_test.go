@@ -115,11 +115,16 @@ func (c apiClient) list(query string) listView {
 	return l
 }
 
+// receivedOn is the day the test requests were received: three days ago,
+// so that their two-month legal deadline is always far off (no reminder or
+// escalation in the events the tests expect).
+var receivedOn = time.Now().AddDate(0, 0, -3)
+
 func submission(name string) contract.Submission {
 	return contract.Submission{
 		Template: "accuse-reception", Language: "fr",
 		Applicant: contract.Applicant{Name: name, Email: "citoyen@example.org", Address: []string{"5 rue de la Paix", "75002 Paris"}},
-		Facts:     map[string]string{"request_subject": "inscription sur les listes électorales", "received_on": "2026-11-23"},
+		Facts:     map[string]string{"request_subject": "inscription sur les listes électorales", "received_on": receivedOn.Format(time.DateOnly)},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"go.temporal.io/api/workflowservice/v1"
 
@@ -14,17 +15,18 @@ import (
 	"github.com/dossier/dossier/internal/intake"
 	"github.com/dossier/dossier/internal/llm"
 	"github.com/dossier/dossier/internal/llm/llmtest"
+	"github.com/dossier/dossier/templates"
 )
 
 // modelLetter rewords accuse-reception for submission(): the facts exactly
 // as the template prints them, the wording the model's.
 const modelLetter = `Madame, Monsieur,
 
-Nous avons bien reçu, le 23 novembre 2026, votre demande relative à l'objet suivant : « inscription sur les listes électorales ». Elle est instruite par nos services (Service Relations usagers).
+Nous avons bien reçu, le %[2]s, votre demande relative à l'objet suivant : « inscription sur les listes électorales ». Elle est instruite par nos services (Service Relations usagers).
 
-Elle est enregistrée sous la référence %s, à rappeler dans toute correspondance.
+Elle est enregistrée sous la référence %[1]s, à rappeler dans toute correspondance.
 
-Sauf demande de pièces complémentaires, l'administration dispose de 2 mois pour vous répondre, soit jusqu'au 23 janvier 2027. À défaut de réponse à cette date, votre demande sera réputée acceptée (silence vaut acceptation).
+Sauf demande de pièces complémentaires, l'administration dispose de 2 mois pour vous répondre, soit jusqu'au %[3]s. À défaut de réponse à cette date, votre demande sera réputée acceptée (silence vaut acceptation).
 
 Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.`
 
@@ -34,7 +36,9 @@ Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations di
 func TestModelDraftToApprovedLetter(t *testing.T) {
 	// The letter quotes the case's reference, which the idempotency key fixes.
 	id := intake.CaseID("http", "legacy", "llm-1")
-	srv := llmtest.New(t, llmtest.Reply{Text: fmt.Sprintf(modelLetter, contract.Reference(id))})
+	received := templates.FormatDateFR(receivedOn)
+	due := templates.FormatDateFR(templates.AddMonths(time.Date(receivedOn.Year(), receivedOn.Month(), receivedOn.Day(), 0, 0, 0, 0, time.UTC), 2))
+	srv := llmtest.New(t, llmtest.Reply{Text: fmt.Sprintf(modelLetter, contract.Reference(id), received, due)})
 	models := llm.Registry{Default: "local", Models: map[string]llm.Model{"local": {URL: srv.URL(), Model: "mistral-small-3.2-24b"}}}
 	app := start(t, t.TempDir(), devstack.Options{NoUI: true, NoDemo: true, Models: models})
 	client(t, app, "dev-legacy").want(http.StatusCreated, "POST", "/api/v1/cases", submission("Zoë Lefèvre-Œuvray"), nil, "Idempotency-Key", "llm-1")
