@@ -9,8 +9,6 @@ package contract
 import (
 	"strings"
 	"time"
-
-	"go.temporal.io/sdk/temporal"
 )
 
 // Namespace is the Temporal namespace every case lives in.
@@ -82,46 +80,6 @@ type Submission struct {
 	// IdempotencyKey names the case for systems that cannot set the
 	// Nats-Msg-Id or Idempotency-Key header; a header wins over it.
 	IdempotencyKey string `json:"idempotency_key,omitempty" validate:"max=200"`
-}
-
-// The notification channels.
-const (
-	ChannelEmail  = "email"
-	ChannelPostal = "postal"
-)
-
-// ChannelsOf returns the submission's channels, email when none is chosen.
-func ChannelsOf(s Submission) []string {
-	if len(s.Channels) == 0 {
-		return []string{ChannelEmail}
-	}
-	return s.Channels
-}
-
-// PrintJob is published on dossier.tasks.print for the legacy print
-// system; its answer on dossier.tasks.print.done carries the token back.
-type PrintJob struct {
-	Token     string    `json:"token"`
-	CaseID    string    `json:"case_id"`
-	Reference string    `json:"reference"`
-	Recipient []string  `json:"recipient"`
-	Document  Document  `json:"document"`
-	Requested time.Time `json:"requested"`
-}
-
-// PrintResult is the print system's answer.
-type PrintResult struct {
-	Token    string `json:"token"`
-	Status   string `json:"status"` // "posted" or "failed"
-	Tracking string `json:"tracking,omitempty"`
-	Error    string `json:"error,omitempty"`
-}
-
-// NotifyPolicy bounds the notification channels: how long the print
-// system has to answer, and when a reminder goes out.
-type NotifyPolicy struct {
-	PrintTimeout  time.Duration `json:"print_timeout,omitempty"`
-	PrintReminder time.Duration `json:"print_reminder,omitempty"`
 }
 
 // AssignInput is the payload of the assign Update: who takes the case, and
@@ -373,87 +331,6 @@ const (
 	ErrTypeCaseClosed    = "CaseClosed"
 )
 
-// RenderInput asks for the approved letter to be rendered and stored.
-type RenderInput struct {
-	Case     CaseInput `json:"case"`
-	Draft    Draft     `json:"draft"`
-	Approver Actor     `json:"approver"`
-	// ApprovedAt dates the letter; rendering never reads the clock.
-	ApprovedAt time.Time `json:"approved_at"`
-}
-
-// Document is a stored letter: a reference and a hash, never its bytes.
-type Document struct {
-	Object string `json:"object"`
-	SHA256 string `json:"sha256"`
-	Size   int    `json:"size"`
-	// VerificationCode is printed on the letter; /verify/{code} confirms it.
-	VerificationCode string `json:"verification_code,omitempty"`
-}
-
-// NotifyInput asks for the citizen to be notified of a stored letter.
-type NotifyInput struct {
-	Case     CaseInput `json:"case"`
-	Draft    Draft     `json:"draft"`
-	Document Document  `json:"document"`
-}
-
-// Notification records how the citizen was notified.
-type Notification struct {
-	Channel   string `json:"channel"`
-	MessageID string `json:"message_id"`
-	Location  string `json:"location,omitempty"`
-}
-
-// Event is published on dossier.events.<Type> at each stage transition.
-type Event struct {
-	Type     string       `json:"type"`
-	CaseID   string       `json:"case_id"`
-	Template string       `json:"template"`
-	Stage    Stage        `json:"stage"`
-	Version  int          `json:"version,omitempty"`
-	Actor    string       `json:"actor,omitempty"`
-	Reason   string       `json:"reason,omitempty"`
-	Errors   []FieldError `json:"errors,omitempty"`
-	SHA256   string       `json:"sha256,omitempty"`
-	// KeptRatio and Drafter come with the approved event: how much of the
-	// drafted text the approved letter kept, and who drafted it.
-	KeptRatio *float64  `json:"kept_ratio,omitempty"`
-	Drafter   string    `json:"drafter,omitempty"`
-	Time      time.Time `json:"time"`
-	// Seq tells apart events of one type and draft version that a case
-	// may publish more than once (assigned, deadline_reminder,
-	// approval_recorded): 1, 2, … in the order published; 0 for the others.
-	Seq int `json:"seq,omitempty"`
-}
-
-// The event types, published on dossier.events.<type>.
-const (
-	EventSubmitted        = "submitted"
-	EventDrafted          = "drafted"
-	EventApproved         = "approved"
-	EventChangesRequested = "changes_requested"
-	EventRejected         = "rejected"
-	EventRendered         = "rendered"
-	EventNotified         = "notified"
-	EventCompleted        = "completed"
-	EventFailed           = "failed"
-	// EventAssigned, EventDeadlineReminder and EventEscalated follow the
-	// case's handling and its legal deadline.
-	EventAssigned         = "assigned"
-	EventDeadlineReminder = "deadline_reminder"
-	EventEscalated        = "escalated"
-	// EventPrintReminder: the print system has not answered yet;
-	// EventNotificationFailed: a channel failed for good (flagged).
-	EventPrintReminder      = "print_reminder"
-	EventNotificationFailed = "notification_failed"
-	// EventCancelled: the case was cancelled before its letter went out.
-	EventCancelled = "cancelled"
-	// EventApprovalRecorded is an approval kept while the template asks
-	// for more approvals of the same draft version.
-	EventApprovalRecorded = "approval_recorded"
-)
-
 // CaseState is what the state Query returns.
 type CaseState struct {
 	ID              string            `json:"id"`
@@ -497,41 +374,6 @@ type DeadlineNotice struct {
 	DaysLeft int `json:"days_left"`
 }
 
-// The custom search attributes Dossier keeps on every case, so that inboxes
-// and lists are visibility queries.
-var (
-	SearchStage     = temporal.NewSearchAttributeKeyKeyword("CaseStage")
-	SearchTemplate  = temporal.NewSearchAttributeKeyKeyword("CaseTemplate")
-	SearchSubmitter = temporal.NewSearchAttributeKeyKeyword("CaseSubmitter")
-	// SearchDrafter and SearchKeptRatio are set at approval: who drafted
-	// the approved text, and how much of it the caseworker kept.
-	SearchDrafter   = temporal.NewSearchAttributeKeyKeyword("CaseDrafter")
-	SearchKeptRatio = temporal.NewSearchAttributeKeyFloat64("CaseKeptRatio")
-	// SearchService is the team a case belongs to, SearchAssignee who
-	// holds it, SearchDeadline its legal deadline, SearchApplicant the
-	// words of the applicant's name (lower case, no accents) for search.
-	SearchService   = temporal.NewSearchAttributeKeyKeyword("CaseService")
-	SearchAssignee  = temporal.NewSearchAttributeKeyKeyword("CaseAssignee")
-	SearchDeadline  = temporal.NewSearchAttributeKeyTime("CaseDeadline")
-	SearchApplicant = temporal.NewSearchAttributeKeyKeywordList("CaseApplicant")
-	SearchEscalated = temporal.NewSearchAttributeKeyBool("CaseEscalated")
-)
-
-// KeywordSearchAttributes and DoubleSearchAttributes list the custom search
-// attributes by type, for registration on the namespace.
-var (
-	KeywordSearchAttributes = []string{
-		SearchStage.GetName(), SearchTemplate.GetName(), SearchSubmitter.GetName(), SearchDrafter.GetName(),
-		SearchService.GetName(), SearchAssignee.GetName(),
-	}
-	DoubleSearchAttributes = []string{SearchKeptRatio.GetName()}
-	// Typed further: CaseDeadline (Datetime), CaseApplicant (KeywordList),
-	// CaseEscalated (Bool).
-	DatetimeSearchAttributes    = []string{SearchDeadline.GetName()}
-	KeywordListSearchAttributes = []string{SearchApplicant.GetName()}
-	BoolSearchAttributes        = []string{SearchEscalated.GetName()}
-)
-
 // The activity names the case workflow schedules; activities.Activities has
 // one method of each name.
 const (
@@ -551,39 +393,4 @@ func Reference(caseID string) string {
 		ref = ref[:8]
 	}
 	return "DOS-" + ref
-}
-
-// EventSchemaVersion is the version of Event, the data of every envelope.
-// It changes only when a field changes meaning or goes away.
-const EventSchemaVersion = "1"
-
-// Envelope is what goes on dossier.events.<type>: a CloudEvents 1.0
-// structured-mode envelope around an Event.
-type Envelope struct {
-	SpecVersion     string    `json:"specversion"`
-	ID              string    `json:"id"`
-	Source          string    `json:"source"`
-	Type            string    `json:"type"`
-	Time            time.Time `json:"time"`
-	Subject         string    `json:"subject"`
-	DataContentType string    `json:"datacontenttype"`
-	DataSchema      string    `json:"dataschema"`
-	Data            Event     `json:"data"`
-}
-
-// EventTypePrefix prefixes the CloudEvents type of every Dossier event.
-const EventTypePrefix = "fr.dossier.case."
-
-// Wrap puts e in its envelope; id is its Nats-Msg-Id, unique per case,
-// event, version and repetition.
-func Wrap(e Event, id string) Envelope {
-	return Envelope{SpecVersion: "1.0", ID: id, Source: "dossier", Type: EventTypePrefix + e.Type, Time: e.Time,
-		Subject: e.CaseID, DataContentType: "application/json", DataSchema: "dossier:event:v" + EventSchemaVersion, Data: e}
-}
-
-// EventTypes lists every event type, as docs/asyncapi.yaml does.
-var EventTypes = []string{
-	EventSubmitted, EventDrafted, EventApprovalRecorded, EventApproved, EventChangesRequested, EventRejected,
-	EventRendered, EventNotified, EventCompleted, EventFailed, EventAssigned, EventDeadlineReminder, EventEscalated,
-	EventPrintReminder, EventNotificationFailed, EventCancelled,
 }
