@@ -232,21 +232,34 @@ func (s *Service) firstByDeadline(ctx context.Context, query string, want int) (
 // list reads up to limit cases of query, in visibility's order.
 func (s *Service) list(ctx context.Context, query string, limit int) ([]Item, error) {
 	var out []Item
-	var token []byte
 	now := s.now()
-	for len(out) < limit {
-		resp, err := s.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, PageSize: int32(min(1000, limit)), NextPageToken: token})
+	err := s.scan(ctx, query, limit, "inbox", func(e *workflowpb.WorkflowExecutionInfo) {
+		out = append(out, item(e, now))
+	})
+	return out, err
+}
+
+// scan pages through the executions of query in visibility's order and hands
+// each to add, stopping once at least limit have been read. what names the
+// operation in the error a caller gets when visibility cannot be read.
+func (s *Service) scan(ctx context.Context, query string, limit int, what string, add func(*workflowpb.WorkflowExecutionInfo)) error {
+	var token []byte
+	for read := 0; read < limit; {
+		resp, err := s.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Query: query, PageSize: int32(min(1000, limit)), NextPageToken: token,
+		})
 		if err != nil {
-			return nil, &Error{Kind: KindInternal, Message: "inbox", Err: err}
+			return &Error{Kind: KindInternal, Message: what, Err: err}
 		}
 		for _, e := range resp.GetExecutions() {
-			out = append(out, item(e, now))
+			add(e)
+			read++
 		}
 		if token = resp.GetNextPageToken(); len(token) == 0 {
-			break
+			return nil
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // maxInbox bounds the cases one deadline window reads.

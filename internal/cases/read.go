@@ -10,7 +10,6 @@ import (
 
 	commonpb "go.temporal.io/api/common/v1"
 	workflowpb "go.temporal.io/api/workflow/v1"
-	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
 
 	"github.com/dossier/dossier/internal/contract"
@@ -88,22 +87,10 @@ func (s *Service) List(ctx context.Context, actor contract.Actor, stage string) 
 
 func (s *Service) listSummaries(ctx context.Context, query string) ([]Summary, error) {
 	var out []Summary
-	var token []byte
-	for len(out) < maxList {
-		resp, err := s.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-			Query: query, PageSize: 200, NextPageToken: token,
-		})
-		if err != nil {
-			return nil, &Error{Kind: KindInternal, Message: "list cases", Err: err}
-		}
-		for _, e := range resp.GetExecutions() {
-			out = append(out, summarize(e))
-		}
-		if token = resp.GetNextPageToken(); len(token) == 0 {
-			break
-		}
-	}
-	return out, nil
+	err := s.scan(ctx, query, maxList, "list cases", func(e *workflowpb.WorkflowExecutionInfo) {
+		out = append(out, summarize(e))
+	})
+	return out, err
 }
 
 func summarize(e *workflowpb.WorkflowExecutionInfo) Summary {
