@@ -48,6 +48,9 @@ type caseRun struct {
 	deciding bool
 	// draftedBody is the text of the last draft, before any reviewer's edit.
 	draftedBody string
+	// docsIn is a receipt of missing documents the main loop has not
+	// acted on yet.
+	docsIn *contract.DocumentsReceived
 	// recorded counts the approvals kept while more were needed;
 	// assignments the accepted assignments; reminders the reminders sent.
 	recorded, assignments, reminders int
@@ -78,8 +81,13 @@ func (c *caseRun) setup(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateAssign, c.handleAssign,
+	err = workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateAssign, c.handleAssign,
 		workflow.UpdateHandlerOptions{Validator: c.validateAssign})
+	if err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateDocumentsReceived, c.handleDocumentsReceived,
+		workflow.UpdateHandlerOptions{Validator: c.validateDocumentsReceived})
 }
 
 // run is the lifecycle, stage by stage.
@@ -95,6 +103,11 @@ func (c *caseRun) run(ctx workflow.Context) error {
 			return err
 		}
 		review, err := c.decide(ctx)
+		for err == nil && review.Decision == contract.DecisionRequestDocuments {
+			if err = c.awaitDocuments(ctx, review); err == nil {
+				review, err = c.decide(ctx)
+			}
+		}
 		if err != nil {
 			return err
 		}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-	_ "time/tzdata" // the zone below, on machines without a zone database
 
 	"go.temporal.io/sdk/workflow"
 
@@ -16,19 +15,8 @@ import (
 // reminder and escalation events. Cases started before it have none.
 const versionDeadlineTimers = "deadline-timers"
 
-// paris is the zone legal deadlines are counted in. It is loaded once, when
-// the package is initialised, never by workflow code; time/tzdata embeds
-// the zone database as a fallback, so every worker computes the same
-// instants (the rules of Europe/Paris have not changed since 1996).
-var paris = mustLoadLocation("Europe/Paris")
-
-func mustLoadLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(fmt.Sprintf("workflows: load %s: %v", name, err))
-	}
-	return loc
-}
+// paris is the zone legal deadlines are counted in.
+var paris = contract.Paris
 
 // The kinds of DeadlineNotice.
 const (
@@ -52,6 +40,9 @@ func (c *caseRun) watchDeadline(ctx workflow.Context) {
 		return
 	}
 	notices := schedule(day, c.policy(), workflow.Now(ctx))
+	if c.state.Escalated { // watched again after missing documents came: escalated once is enough
+		notices = slices.DeleteFunc(notices, func(n notice) bool { return n.kind == kindEscalation })
+	}
 	for len(notices) > 0 && !notices[0].at.After(workflow.Now(ctx)) {
 		c.notice(ctx, notices[0].kind, day)
 		notices = notices[1:]

@@ -36,6 +36,8 @@ func (c *caseRun) validateReview(ctx workflow.Context, in contract.ReviewInput) 
 		return refuse(contract.ErrTypeStaleVersion, "draft version %d is stale: the current version is %d", in.Version, c.state.Draft.Version)
 	case in.Decision == contract.DecisionApprove && c.approvedBy(in.Reviewer.ID):
 		return refuse(contract.ErrTypeForbidden, "%s already approved; a second, different approver is needed", in.Reviewer.ID)
+	case in.Decision == contract.DecisionRequestDocuments:
+		return c.validateDocumentsRequest(ctx, in)
 	}
 	return nil
 }
@@ -85,8 +87,9 @@ func checkDecision(in contract.ReviewInput) error {
 		if in.Body != "" {
 			return refuse(contract.ErrTypeInvalidReview, "an edited body can only come with approve")
 		}
+	case contract.DecisionRequestDocuments: // checked against the calendar by validateDocumentsRequest
 	default:
-		return refuse(contract.ErrTypeInvalidReview, "decision %q is not one of approve, reject, request_changes", in.Decision)
+		return refuse(contract.ErrTypeInvalidReview, "decision %q is not one of approve, reject, request_changes, request_documents", in.Decision)
 	}
 	return nil
 }

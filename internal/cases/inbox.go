@@ -145,7 +145,7 @@ func searchClause(search string) string {
 	if ref, ok := strings.CutPrefix(strings.ToUpper(search), "DOS-"); ok {
 		return fmt.Sprintf(" AND WorkflowId STARTS_WITH %s", quote(strings.ToLower(ref)))
 	}
-	words := SearchWords(search)
+	words := contract.SearchWords(search)
 	if len(words) == 0 {
 		return ""
 	}

@@ -53,7 +53,7 @@ type Service struct {
 // lists (memos come back with visibility results).
 const (
 	memoFingerprint = "submission_sha256"
-	memoApplicant   = "applicant"
+	memoApplicant   = contract.MemoApplicant
 )
 
 // Submission is one request to open a case.
@@ -91,7 +91,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (id string, create
 			contract.SearchTemplate.ValueSet(sub.Body.Template),
 			contract.SearchSubmitter.ValueSet(sub.By.ID),
 			contract.SearchService.ValueSet(in.Service),
-			contract.SearchApplicant.ValueSet(SearchWords(sub.Body.Applicant.Name)),
+			contract.SearchApplicant.ValueSet(contract.SearchWords(sub.Body.Applicant.Name)),
 		),
 	}, contract.WorkflowName, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted

@@ -37,17 +37,20 @@ const (
 	StagePrefilling       Stage = "prefilling"
 	StageDrafting         Stage = "drafting"
 	StageAwaitingApproval Stage = "awaiting_approval"
-	StageRendering        Stage = "rendering"
-	StageNotifying        Stage = "notifying"
-	StageCompleted        Stage = "completed"
-	StageRejected         Stage = "rejected"
-	StageFailed           Stage = "failed"
-	StageCancelled        Stage = "cancelled"
+	// StageAwaitingDocuments: a reviewer asked the applicant for missing
+	// documents; the case waits for them, or for the date they were due.
+	StageAwaitingDocuments Stage = "awaiting_documents"
+	StageRendering         Stage = "rendering"
+	StageNotifying         Stage = "notifying"
+	StageCompleted         Stage = "completed"
+	StageRejected          Stage = "rejected"
+	StageFailed            Stage = "failed"
+	StageCancelled         Stage = "cancelled"
 )
 
 // Stages lists every stage, in lifecycle order.
 var Stages = []Stage{
-	StagePrefilling, StageDrafting, StageAwaitingApproval, StageRendering,
+	StagePrefilling, StageDrafting, StageAwaitingApproval, StageAwaitingDocuments, StageRendering,
 	StageNotifying, StageCompleted, StageRejected, StageFailed, StageCancelled,
 }
 
@@ -144,7 +147,8 @@ type CaseInput struct {
 	CaseID      string     `json:"case_id"`
 	Submission  Submission `json:"submission"`
 	SubmittedBy Actor      `json:"submitted_by"`
-	// Channel is how the submission arrived: "http" or "nats".
+	// Channel is how the submission arrived: "http" or "nats", or
+	// "documents-request" for a demande-pieces letter a reviewer asked for.
 	Channel     string    `json:"channel"`
 	SubmittedAt time.Time `json:"submitted_at"`
 	// Service is the team the case belongs to, from the administration's
@@ -154,6 +158,9 @@ type CaseInput struct {
 	Deadlines DeadlinePolicy `json:"deadlines"`
 	// Notify bounds the notification channels; zero values take defaults.
 	Notify NotifyPolicy `json:"notify,omitempty"`
+	// Parent is, for a demande-pieces letter a reviewer asked for, the
+	// case that waits for the documents.
+	Parent string `json:"parent,omitempty"`
 }
 
 // DeadlinePolicy is when a case waiting for a decision is brought to
@@ -289,6 +296,9 @@ const (
 	DecisionApprove        Decision = "approve"
 	DecisionReject         Decision = "reject"
 	DecisionRequestChanges Decision = "request_changes"
+	// DecisionRequestDocuments asks the applicant for missing documents
+	// (a demande-pieces letter) and suspends the case until they arrive.
+	DecisionRequestDocuments Decision = "request_documents"
 )
 
 // ReviewInput is the payload of the review Update.
@@ -299,6 +309,10 @@ type ReviewInput struct {
 	Comment  string `json:"comment,omitempty"`
 	Body     string `json:"body,omitempty"`
 	Reviewer Actor  `json:"reviewer"`
+	// Documents and DueDate come with request_documents: what is missing,
+	// one item each, and the day (YYYY-MM-DD) by which it must arrive.
+	Documents []string `json:"documents,omitempty"`
+	DueDate   string   `json:"due_date,omitempty"`
 }
 
 // ReviewResult is what the review Update returns once accepted.
@@ -329,6 +343,10 @@ const (
 	// ErrTypeCaseClosed one on a completed, rejected or failed case.
 	ErrTypeInvalidAssign = "InvalidAssign"
 	ErrTypeCaseClosed    = "CaseClosed"
+	// ErrTypeNotAwaitingDocuments refuses documents for a case that did
+	// not ask for any; ErrTypeInvalidDocuments a malformed receipt.
+	ErrTypeNotAwaitingDocuments = "NotAwaitingDocuments"
+	ErrTypeInvalidDocuments     = "InvalidDocuments"
 )
 
 // CaseState is what the state Query returns.
@@ -363,6 +381,10 @@ type CaseState struct {
 	Deadline  *LegalDeadline   `json:"deadline,omitempty"`
 	Reminders []DeadlineNotice `json:"reminders,omitempty"`
 	Escalated bool             `json:"escalated,omitempty"`
+	// DocumentsRequests are the requests for missing documents, oldest
+	// first; Parent is the case a demande-pieces letter was asked for.
+	DocumentsRequests []DocumentsRequest `json:"documents_requests,omitempty"`
+	Parent            string             `json:"parent,omitempty"`
 }
 
 // DeadlineNotice records a reminder or an escalation sent before the legal
@@ -383,6 +405,9 @@ const (
 	ActivityNotify  = "Notify"
 	ActivityPublish = "PublishEvent"
 	ActivityPrint   = "PrintLetter"
+	// ActivityDocumentsLetter prepares the demande-pieces case of a
+	// request for missing documents.
+	ActivityDocumentsLetter = "PrepareDocumentsLetter"
 )
 
 // Reference is the short, human-readable reference of a case printed on its

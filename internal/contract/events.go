@@ -22,6 +22,12 @@ type Event struct {
 	// may publish more than once (assigned, deadline_reminder,
 	// approval_recorded): 1, 2, … in the order published; 0 for the others.
 	Seq int `json:"seq,omitempty"`
+	// Documents and DueDate come with the documents_* events: what was
+	// asked for (or received), and by when; Related names the
+	// demande-pieces case that asks the applicant.
+	Documents []string `json:"documents,omitempty"`
+	DueDate   string   `json:"due_date,omitempty"`
+	Related   string   `json:"related,omitempty"`
 }
 
 // The event types, published on dossier.events.<type>.
@@ -49,6 +55,13 @@ const (
 	// EventApprovalRecorded is an approval kept while the template asks
 	// for more approvals of the same draft version.
 	EventApprovalRecorded = "approval_recorded"
+	// EventDocumentsRequested: a reviewer asked for missing documents and
+	// the case waits; EventDocumentsReceived: they arrived;
+	// EventDocumentsOverdue: the due date passed first. The case goes
+	// back to awaiting_approval after either.
+	EventDocumentsRequested = "documents_requested"
+	EventDocumentsReceived  = "documents_received"
+	EventDocumentsOverdue   = "documents_overdue"
 )
 
 // EventSchemaVersion is the version of Event, the data of every envelope.
@@ -84,4 +97,5 @@ var EventTypes = []string{
 	EventSubmitted, EventDrafted, EventApprovalRecorded, EventApproved, EventChangesRequested, EventRejected,
 	EventRendered, EventNotified, EventCompleted, EventFailed, EventAssigned, EventDeadlineReminder, EventEscalated,
 	EventPrintReminder, EventNotificationFailed, EventCancelled,
+	EventDocumentsRequested, EventDocumentsReceived, EventDocumentsOverdue,
 }

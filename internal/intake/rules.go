@@ -49,13 +49,7 @@ func must(err error) {
 	}
 }
 
-var paris = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}()
+var paris = contract.Paris
 
 func today() time.Time {
 	y, m, d := Today().In(paris).Date()

@@ -184,13 +184,7 @@ func (s *Server) templateTitle(lang, id string) string {
 	return id
 }
 
-var paris = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}()
+var paris = contract.Paris
 
 func longDate(lang, day string) string {
 	d, err := templates.LongDate(lang, day)
