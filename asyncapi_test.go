@@ -92,7 +92,7 @@ func TestAsyncAPISubjectsMatchTheCode(t *testing.T) {
 	for _, ch := range get(doc, "channels").(map[string]any) {
 		addresses[fmt.Sprint(get(ch, "address"))] = true
 	}
-	for _, subject := range []string{bus.SubjectSubmit, bus.SubjectCancel, bus.SubjectDeadLetter, activities.SubjectPrint, activities.SubjectPrint + ".done",
+	for _, subject := range []string{bus.SubjectSubmit, bus.SubjectCancel, bus.SubjectDocumentsReceived, bus.SubjectDeadLetter, activities.SubjectPrint, activities.SubjectPrint + ".done",
 		bus.SubjectRefused, strings.TrimSuffix(bus.SubjectEvents, ">") + "{event}", "legacy.{system}.{query}"} {
 		if !addresses[subject] {
 			t.Errorf("docs/asyncapi.yaml has no channel %s", subject)

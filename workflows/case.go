@@ -66,6 +66,7 @@ func newCaseRun(in contract.CaseInput) *caseRun {
 		SubmittedAt: in.SubmittedAt,
 		Applicant:   in.Submission.Applicant,
 		Service:     in.Service,
+		Parent:      in.Parent,
 	}}
 }
 

@@ -47,10 +47,11 @@ func (c *caseRun) awaitDocuments(ctx workflow.Context, review contract.Review) e
 	if c.state.Deadline != nil {
 		req.DeadlineBefore = c.state.Deadline.Date
 	}
-	c.enter(ctx, contract.StageAwaitingDocuments)
 	req.Letter = c.startDocumentsLetter(ctx, req)
 	c.state.DocumentsRequests = append(c.state.DocumentsRequests, req)
 	at := len(c.state.DocumentsRequests) - 1
+	// The reviewer's Update returns here, with the letter started.
+	c.enter(ctx, contract.StageAwaitingDocuments)
 	c.publish(ctx, contract.EventDocumentsRequested, contract.Event{Actor: req.RequestedBy, Version: c.draftVersion(),
 		Seq: req.Seq, Documents: req.Documents, DueDate: req.DueDate, Related: req.Letter, Reason: req.Comment})
 	received, err := c.waitForDocuments(ctx, req.DueDate)

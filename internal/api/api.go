@@ -42,6 +42,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/cases/{id}/review", s.auth(s.review))
 	mux.Handle("GET /api/v1/cases/{id}/document", s.auth(s.document))
 	mux.Handle("POST /api/v1/cases/{id}/assign", s.auth(s.assign))
+	mux.Handle("POST /api/v1/cases/{id}/documents-received", s.auth(s.documentsReceived))
 	mux.Handle("GET /api/v1/inbox", s.auth(s.inbox))
 	return mux
 }

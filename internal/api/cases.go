@@ -85,6 +85,9 @@ type reviewRequest struct {
 	Version  int               `json:"version"`
 	Comment  string            `json:"comment"`
 	Body     string            `json:"body"`
+	// Documents and DueDate come with request_documents.
+	Documents []string `json:"documents"`
+	DueDate   string   `json:"due_date"`
 }
 
 func (s *Server) review(w http.ResponseWriter, r *http.Request, actor contract.Actor) {
@@ -95,6 +98,29 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request, actor contract.A
 	}
 	res, err := s.Cases.Review(r.Context(), actor, r.PathValue("id"), contract.ReviewInput{
 		Decision: req.Decision, Version: req.Version, Comment: req.Comment, Body: req.Body,
+		Documents: req.Documents, DueDate: req.DueDate,
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// documentsReceived declares that the documents a case waits for arrived;
+// who says so comes from the token.
+func (s *Server) documentsReceived(w http.ResponseWriter, r *http.Request, actor contract.Actor) {
+	var req struct {
+		Documents  []string `json:"documents"`
+		ReceivedOn string   `json:"received_on"`
+		Note       string   `json:"note"`
+	}
+	if err := decode(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.Cases.DocumentsReceived(r.Context(), actor, r.PathValue("id"), contract.DocumentsReceived{
+		Documents: req.Documents, ReceivedOn: req.ReceivedOn, Note: req.Note,
 	})
 	if err != nil {
 		s.fail(w, r, err)

@@ -33,7 +33,7 @@ type Bridge struct {
 	Cases    *cases.Service
 	Logger   *slog.Logger
 	cc       jetstream.ConsumeContext
-	cancelCC jetstream.ConsumeContext
+	commands []jetstream.ConsumeContext
 }
 
 // Start begins consuming; Stop ends it.
@@ -53,7 +53,7 @@ func (b *Bridge) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bridge: consume: %w", err)
 	}
-	return b.startCancellations(ctx)
+	return b.startCommands(ctx)
 }
 
 // Stop stops consuming; messages in flight are redelivered later.
@@ -61,8 +61,8 @@ func (b *Bridge) Stop() {
 	if b.cc != nil {
 		b.cc.Stop()
 	}
-	if b.cancelCC != nil {
-		b.cancelCC.Stop()
+	for _, cc := range b.commands {
+		cc.Stop()
 	}
 }
 

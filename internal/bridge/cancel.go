@@ -20,44 +20,99 @@ type Cancellation struct {
 	Reason string `json:"reason"`
 }
 
-// startCancellations consumes dossier.cases.cancel durably.
-func (b *Bridge) startCancellations(ctx context.Context) error {
-	cons, err := b.Bus.JS.CreateOrUpdateConsumer(ctx, bus.StreamIntake, jetstream.ConsumerConfig{
-		Durable: Consumer + "-cancel", AckPolicy: jetstream.AckExplicitPolicy, AckWait: 30 * time.Second,
-		MaxDeliver: 10, FilterSubject: bus.SubjectCancel,
-	})
-	if err != nil {
-		return fmt.Errorf("bridge: cancel consumer: %w", err)
-	}
-	b.cancelCC, err = cons.Consume(b.handleCancel)
-	return err
+// DocumentsReceipt is what a legacy system publishes on
+// dossier.cases.documents-received: the documents a case waits for arrived.
+type DocumentsReceipt struct {
+	CaseID     string   `json:"case_id"`
+	Documents  []string `json:"documents"`
+	ReceivedOn string   `json:"received_on,omitempty"`
+	Note       string   `json:"note,omitempty"`
 }
 
-// handleCancel cancels the case, as the intake actor that submitted it;
-// a cancellation that can never apply goes to the dead letters.
-func (b *Bridge) handleCancel(msg jetstream.Msg) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
+// command is a message that acts on an existing case, as the intake actor
+// that submitted it.
+type command func(ctx context.Context, raw []byte) (caseID string, err error)
+
+// startCommands consumes dossier.cases.cancel and
+// dossier.cases.documents-received durably.
+func (b *Bridge) startCommands(ctx context.Context) error {
+	for _, c := range []struct {
+		subject, durable string
+		run              command
+	}{
+		{bus.SubjectCancel, Consumer + "-cancel", b.cancel},
+		{bus.SubjectDocumentsReceived, Consumer + "-documents", b.documentsReceived},
+	} {
+		cons, err := b.Bus.JS.CreateOrUpdateConsumer(ctx, bus.StreamIntake, jetstream.ConsumerConfig{
+			Durable: c.durable, AckPolicy: jetstream.AckExplicitPolicy, AckWait: 30 * time.Second,
+			MaxDeliver: 10, FilterSubject: c.subject,
+		})
+		if err != nil {
+			return fmt.Errorf("bridge: %s consumer: %w", c.subject, err)
+		}
+		cc, err := cons.Consume(b.handleCommand(c.run))
+		if err != nil {
+			return fmt.Errorf("bridge: consume %s: %w", c.subject, err)
+		}
+		b.commands = append(b.commands, cc)
+	}
+	return nil
+}
+
+// handleCommand runs a command message: acked when it applied, retried
+// when Dossier could not tell, dead-lettered when it can never apply.
+func (b *Bridge) handleCommand(run command) jetstream.MessageHandler {
+	return func(msg jetstream.Msg) {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		id, err := run(ctx, msg.Data())
+		switch {
+		case err == nil:
+			b.Logger.Info("intake: command applied", "subject", msg.Subject(), "id", id)
+			_ = msg.Ack()
+		case cases.KindOf(err) == cases.KindInternal:
+			_ = msg.NakWithDelay(5 * time.Second)
+		default:
+			b.deadLetter(ctx, msg, err)
+		}
+	}
+}
+
+// cancel cancels the case, as the intake actor that submitted it.
+func (b *Bridge) cancel(ctx context.Context, raw []byte) (string, error) {
 	var c Cancellation
-	dec := json.NewDecoder(bytes.NewReader(msg.Data()))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&c)
-	if err == nil && (c.CaseID == "" || len(c.Reason) < 3) {
-		err = &cases.Error{Kind: cases.KindInvalid, Message: "a cancellation needs case_id and a reason",
+	if err := decodeStrict(raw, &c); err != nil {
+		return "", err
+	}
+	if c.CaseID == "" || len(c.Reason) < 3 {
+		return c.CaseID, &cases.Error{Kind: cases.KindInvalid, Message: "a cancellation needs case_id and a reason",
 			Fields: []contract.FieldError{{Field: "reason", Rule: "required", Message: "is required"}}}
-	} else if err != nil {
-		err = &cases.Error{Kind: cases.KindInvalid, Message: "invalid JSON: " + err.Error()}
 	}
-	if err == nil {
-		err = b.Cases.Cancel(ctx, Submitter, c.CaseID, c.Reason)
+	return c.CaseID, b.Cases.Cancel(ctx, Submitter, c.CaseID, c.Reason)
+}
+
+// documentsReceived tells the case its documents arrived, as the intake
+// actor that submitted it; the workflow checks the rest.
+func (b *Bridge) documentsReceived(ctx context.Context, raw []byte) (string, error) {
+	var d DocumentsReceipt
+	if err := decodeStrict(raw, &d); err != nil {
+		return "", err
 	}
-	switch {
-	case err == nil:
-		b.Logger.Info("intake: case cancelled", "id", c.CaseID, "reason", c.Reason)
-		_ = msg.Ack()
-	case cases.KindOf(err) == cases.KindInternal:
-		_ = msg.NakWithDelay(5 * time.Second)
-	default:
-		b.deadLetter(ctx, msg, err)
+	if d.CaseID == "" {
+		return "", &cases.Error{Kind: cases.KindInvalid, Message: "a receipt of documents needs case_id",
+			Fields: []contract.FieldError{{Field: "case_id", Rule: "required", Message: "is required"}}}
 	}
+	_, err := b.Cases.DocumentsReceived(ctx, Submitter, d.CaseID, contract.DocumentsReceived{
+		Documents: d.Documents, ReceivedOn: d.ReceivedOn, Note: d.Note})
+	return d.CaseID, err
+}
+
+// decodeStrict decodes a command's JSON, refusing unknown fields.
+func decodeStrict(raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return &cases.Error{Kind: cases.KindInvalid, Message: "invalid JSON: " + err.Error()}
+	}
+	return nil
 }

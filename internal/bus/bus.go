@@ -15,13 +15,16 @@ import (
 
 // Subjects and streams of the integrators' contract.
 const (
-	SubjectSubmit     = "dossier.cases.submit"
-	SubjectCancel     = "dossier.cases.cancel"
-	SubjectEvents     = "dossier.events.>"
-	SubjectDeadLetter = "dossier.dlq.intake"
-	StreamIntake      = "DOSSIER_INTAKE"
-	StreamEvents      = "DOSSIER_EVENTS"
-	StreamDeadLetter  = "DOSSIER_DLQ"
+	SubjectSubmit = "dossier.cases.submit"
+	SubjectCancel = "dossier.cases.cancel"
+	// SubjectDocumentsReceived tells a case waiting for missing documents
+	// that they arrived.
+	SubjectDocumentsReceived = "dossier.cases.documents-received"
+	SubjectEvents            = "dossier.events.>"
+	SubjectDeadLetter        = "dossier.dlq.intake"
+	StreamIntake             = "DOSSIER_INTAKE"
+	StreamEvents             = "DOSSIER_EVENTS"
+	StreamDeadLetter         = "DOSSIER_DLQ"
 	// StreamTasks carries delegated tasks (dossier.tasks.<name>) and the
 	// legacy systems' answers (dossier.tasks.<name>.done).
 	StreamTasks     = "DOSSIER_TASKS"
@@ -69,7 +72,7 @@ func (b *Bus) Close() {
 // safe to call at every start, from every role.
 func (b *Bus) Ensure(ctx context.Context) error {
 	streams := []jetstream.StreamConfig{
-		{Name: StreamIntake, Subjects: []string{SubjectSubmit, SubjectCancel}, Storage: jetstream.FileStorage,
+		{Name: StreamIntake, Subjects: []string{SubjectSubmit, SubjectCancel, SubjectDocumentsReceived}, Storage: jetstream.FileStorage,
 			Duplicates: 24 * time.Hour, MaxAge: 30 * 24 * time.Hour},
 		{Name: StreamEvents, Subjects: []string{SubjectEvents}, Storage: jetstream.FileStorage,
 			Duplicates: 24 * time.Hour, MaxAge: 90 * 24 * time.Hour},

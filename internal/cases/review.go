@@ -55,6 +55,9 @@ func reviewError(err error, id string) error {
 		contract.ErrTypeInvalidAssign: KindInvalid,
 		contract.ErrTypeForbidden:     KindForbidden,
 		contract.ErrTypeInvalidReview: KindInvalid,
+		// documents-received
+		contract.ErrTypeNotAwaitingDocuments: KindConflict,
+		contract.ErrTypeInvalidDocuments:     KindInvalid,
 	}[appErr.Type()]
 	if kind == "" {
 		return &Error{Kind: KindInternal, Message: "review case " + id, Err: err}

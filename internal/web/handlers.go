@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/dossier/dossier/internal/cases"
 	"github.com/dossier/dossier/internal/contract"
@@ -118,19 +119,54 @@ func (s *Server) showCase(req *request, status int, done, refused string) {
 	}
 	req.w.WriteHeader(status)
 	s.render(req, "case", map[string]any{"Case": st, "View": s.newCaseView(st, req.lang), "Done": done, "Refused": refused,
-		"CanReview":  st.Stage == contract.StageAwaitingApproval && req.sess.actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor),
-		"Supervisor": req.sess.actor.HasRole(contract.RoleSupervisor)})
+		"CanReview":        st.Stage == contract.StageAwaitingApproval && req.sess.actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor),
+		"CanAct":           req.sess.actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor),
+		"PendingDocuments": pendingDocuments(st),
+		"Supervisor":       req.sess.actor.HasRole(contract.RoleSupervisor)})
 }
 
 func (s *Server) review(req *request) {
 	version, _ := strconv.Atoi(req.r.PostFormValue("version"))
 	in := contract.ReviewInput{Decision: contract.Decision(req.r.PostFormValue("decision")), Version: version,
 		Comment: req.r.PostFormValue("comment"), Body: editedBody(req)}
+	if in.Decision == contract.DecisionRequestDocuments {
+		in.Documents, in.DueDate = lines(req.r.PostFormValue("documents")), req.r.PostFormValue("due_date")
+	}
 	if _, err := s.Cases.Review(req.r.Context(), req.sess.actor, req.r.PathValue("id"), in); err != nil {
 		s.refusal(req, err)
 		return
 	}
 	http.Redirect(req.w, req.r, "/cases/"+req.r.PathValue("id")+"?done=done", http.StatusSeeOther)
+}
+
+// documentsReceived records that the documents a case waits for arrived.
+func (s *Server) documentsReceived(req *request) {
+	in := contract.DocumentsReceived{Documents: lines(req.r.PostFormValue("documents")),
+		ReceivedOn: req.r.PostFormValue("received_on"), Note: req.r.PostFormValue("note")}
+	if _, err := s.Cases.DocumentsReceived(req.r.Context(), req.sess.actor, req.r.PathValue("id"), in); err != nil {
+		s.refusal(req, err)
+		return
+	}
+	http.Redirect(req.w, req.r, "/cases/"+req.r.PathValue("id")+"?done=docs.recorded", http.StatusSeeOther)
+}
+
+// pendingDocuments are the documents the case waits for, one a line.
+func pendingDocuments(st contract.CaseState) string {
+	if n := len(st.DocumentsRequests); n > 0 && st.Stage == contract.StageAwaitingDocuments {
+		return strings.Join(st.DocumentsRequests[n-1].Documents, "\n")
+	}
+	return ""
+}
+
+// lines are the non-blank lines of a textarea, trimmed.
+func lines(text string) []string {
+	var out []string
+	for _, l := range strings.Split(normalizeNewlines(text), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // editedBody is the letter text as the form sent it, when it is an

@@ -72,6 +72,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.Handle("POST /cases/{id}/review", s.auth(s.review))
 	mux.Handle("POST /cases/{id}/preview", s.auth(s.preview))
 	mux.Handle("POST /cases/{id}/assign", s.auth(s.assign))
+	mux.Handle("POST /cases/{id}/documents-received", s.auth(s.documentsReceived))
 	mux.Handle("POST /batch/approve", s.auth(s.batchApprove))
 	mux.HandleFunc("GET /verify/{code}", s.verify)
 	cop := http.NewCrossOriginProtection()

@@ -1,0 +1,45 @@
+package cases
+
+import (
+	"context"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/dossier/dossier/internal/contract"
+)
+
+// DocumentsReceived tells case id, waiting for missing documents, that
+// they arrived, through the documents-received Update, and returns the
+// stage it went back to. Only whoever may see the case may say so (for an
+// integrator: the cases it submitted); the workflow refuses a case that
+// waits for nothing (conflict), a receipt from someone outside the case's
+// service (forbidden) and a malformed one (invalid). Refusals are kept
+// on the audit trail.
+func (s *Service) DocumentsReceived(ctx context.Context, actor contract.Actor, id string, in contract.DocumentsReceived) (contract.ReviewResult, error) {
+	st, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return contract.ReviewResult{}, err
+	}
+	if st.Stage != contract.StageAwaitingDocuments { // closed cases take no Update at all
+		err := errorf(KindConflict, "case %s is %s: it is not waiting for documents", id, st.Stage)
+		s.refused(ctx, actor, id, "documents-received", err)
+		return contract.ReviewResult{}, err
+	}
+	in.By = actor
+	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   id,
+		UpdateName:   contract.UpdateDocumentsReceived,
+		Args:         []any{in},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	var res contract.ReviewResult
+	if err == nil {
+		err = handle.Get(ctx, &res)
+	}
+	if err != nil {
+		err = reviewError(err, id)
+		s.refused(ctx, actor, id, "documents-received", err)
+		return contract.ReviewResult{}, err
+	}
+	return res, nil
+}
