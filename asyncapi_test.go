@@ -93,6 +93,7 @@ func TestAsyncAPISubjectsMatchTheCode(t *testing.T) {
 		addresses[fmt.Sprint(get(ch, "address"))] = true
 	}
 	for _, subject := range []string{bus.SubjectSubmit, bus.SubjectCancel, bus.SubjectDocumentsReceived, bus.SubjectDeadLetter, activities.SubjectPrint, activities.SubjectPrint + ".done",
+		activities.SubjectTasks + "{task}", activities.SubjectTasks + "{task}.done", activities.SubjectTasks + "{task}.heartbeat",
 		bus.SubjectRefused, strings.TrimSuffix(bus.SubjectEvents, ">") + "{event}", "legacy.{system}.{query}"} {
 		if !addresses[subject] {
 			t.Errorf("docs/asyncapi.yaml has no channel %s", subject)

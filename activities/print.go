@@ -13,7 +13,7 @@ import (
 
 // SubjectPrint is where print jobs go to the legacy print system; its
 // answers come back on SubjectPrint + ".done".
-const SubjectPrint = "dossier.tasks.print"
+const SubjectPrint = SubjectTasks + "print"
 
 // PrintLetter hands the stored letter to the legacy print system as a
 // print job carrying this activity's task token, and returns without a

@@ -17,10 +17,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/dossier/dossier/internal/contract"
 )
 
 //go:embed dev.yaml
@@ -80,13 +83,62 @@ type Notify struct {
 	PrintReminder time.Duration `yaml:"print_reminder"`
 }
 
+// Delegation is a step of a template's cases that a legacy system
+// performs (see contract.DelegatedStep): its task name (the subject
+// dossier.tasks.<task>), where it runs (before_render or after_notify),
+// how long Dossier waits for the answer, and at most how long between two
+// heartbeats (0: none needed).
+type Delegation struct {
+	Task      string        `yaml:"task"`
+	At        string        `yaml:"at"`
+	Timeout   time.Duration `yaml:"timeout"`
+	Heartbeat time.Duration `yaml:"heartbeat"`
+}
+
 // File is the shape of dev.yaml and of DOSSIER_CONFIG files.
 type File struct {
 	Administration Administration     `yaml:"administration"`
 	Services       map[string]Service `yaml:"services"`
 	Deadlines      Deadlines          `yaml:"deadlines"`
 	Notify         Notify             `yaml:"notify"`
-	Accounts       []Account          `yaml:"accounts"`
+	// Delegations are, by template, the steps legacy systems perform.
+	Delegations map[string][]Delegation `yaml:"delegations"`
+	Accounts    []Account               `yaml:"accounts"`
+}
+
+// DelegationsOf returns the delegated steps of template's cases.
+func (f File) DelegationsOf(template string) []contract.DelegatedStep {
+	var out []contract.DelegatedStep
+	for _, d := range f.Delegations[template] {
+		out = append(out, contract.DelegatedStep(d))
+	}
+	return out
+}
+
+// taskName is what a delegated task may be called: it is a NATS subject
+// token, and "print" is the print jobs'.
+var taskName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
+
+// checkDelegations refuses a delegation Dossier could not run: a bad task
+// name, an unknown place, no timeout or one over 30 days, or a heartbeat
+// that is not shorter than the timeout.
+func checkDelegations(ds map[string][]Delegation) error {
+	for template, steps := range ds {
+		for i, d := range steps {
+			where := fmt.Sprintf("delegations.%s[%d]", template, i)
+			switch {
+			case !taskName.MatchString(d.Task) || d.Task == "print":
+				return fmt.Errorf("%s: task %q must be lower-case letters, digits and dashes, and not print", where, d.Task)
+			case d.At != contract.DelegateBeforeRender && d.At != contract.DelegateAfterNotify:
+				return fmt.Errorf("%s: at %q must be %s or %s", where, d.At, contract.DelegateBeforeRender, contract.DelegateAfterNotify)
+			case d.Timeout <= 0 || d.Timeout > 30*24*time.Hour:
+				return fmt.Errorf("%s: timeout %s must be between 1s and 720h", where, d.Timeout)
+			case d.Heartbeat < 0 || d.Heartbeat >= d.Timeout:
+				return fmt.Errorf("%s: heartbeat %s must be shorter than the timeout", where, d.Heartbeat)
+			}
+		}
+	}
+	return nil
 }
 
 // ServiceOf returns the id of the service that handles template, or "".
@@ -111,6 +163,9 @@ func Dev() File {
 		f.Accounts[i].TokenSHA256 = HashToken(f.Accounts[i].Token)
 	}
 	f.Administration.LogoPNG = devLogo
+	if err := checkDelegations(f.Delegations); err != nil {
+		panic(fmt.Sprintf("config: embedded dev.yaml: %v", err))
+	}
 	return f
 }
 
@@ -201,6 +256,9 @@ func Load(path string) (File, error) {
 		if f.Administration.LogoPNG, err = os.ReadFile(logo); err != nil {
 			return File{}, fmt.Errorf("config: %s: logo: %w", path, err)
 		}
+	}
+	if err := checkDelegations(f.Delegations); err != nil {
+		return File{}, fmt.Errorf("config: %s: %w", path, err)
 	}
 	f.Accounts = nil
 	return f, nil

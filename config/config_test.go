@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDevAccounts(t *testing.T) {
@@ -229,5 +230,32 @@ func TestLoadAdministrationDeployExample(t *testing.T) {
 	}
 	if len(got.Address) == 0 || got.Contact == "" {
 		t.Errorf("example administration incomplete: %+v", got)
+	}
+}
+
+func TestDelegations(t *testing.T) {
+	if steps := Dev().DelegationsOf("subvention-attribution"); len(steps) != 1 || steps[0].Task != "parapheur" || steps[0].Heartbeat == 0 {
+		t.Errorf("dev grants' delegated steps = %+v, want the parapheur with a heartbeat", steps)
+	}
+	if steps := Dev().DelegationsOf("accuse-reception"); len(steps) != 0 {
+		t.Errorf("acknowledgements have delegated steps %+v", steps)
+	}
+	tests := []struct {
+		name    string
+		d       Delegation
+		wantErr string
+	}{
+		{"ok", Delegation{Task: "ged-archive", At: "after_notify", Timeout: time.Hour}, ""},
+		{"print is taken", Delegation{Task: "print", At: "before_render", Timeout: time.Hour}, "not print"},
+		{"not a subject token", Delegation{Task: "visa.maire", At: "before_render", Timeout: time.Hour}, "lower-case"},
+		{"unknown place", Delegation{Task: "visa", At: "before_draft", Timeout: time.Hour}, "before_render or after_notify"},
+		{"no timeout", Delegation{Task: "visa", At: "before_render"}, "timeout"},
+		{"heartbeat too long", Delegation{Task: "visa", At: "before_render", Timeout: time.Hour, Heartbeat: time.Hour}, "heartbeat"},
+	}
+	for _, tt := range tests {
+		err := checkDelegations(map[string][]Delegation{"accuse-reception": {tt.d}})
+		if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+			t.Errorf("%s: error %v, want %q", tt.name, err, tt.wantErr)
+		}
 	}
 }

@@ -98,21 +98,24 @@ func (c *caseRun) run(ctx workflow.Context) error {
 		return err
 	}
 	c.watchDeadline(ctx)
-	comment := ""
+	comment, redraft := "", true
 	for {
-		if err := c.draftStage(ctx, comment); err != nil {
-			return err
-		}
-		review, err := c.decide(ctx)
-		for err == nil && review.Decision == contract.DecisionRequestDocuments {
-			if err = c.awaitDocuments(ctx, review); err == nil {
-				review, err = c.decide(ctx)
+		if redraft {
+			if err := c.draftStage(ctx, comment); err != nil {
+				return err
 			}
 		}
+		redraft = true
+		review, err := c.decide(ctx)
 		if err != nil {
 			return err
 		}
 		switch review.Decision {
+		case contract.DecisionRequestDocuments:
+			if err := c.awaitDocuments(ctx, review); err != nil {
+				return err
+			}
+			redraft = false
 		case contract.DecisionRequestChanges:
 			c.publish(ctx, contract.EventChangesRequested, contract.Event{Actor: review.Reviewer.ID, Reason: review.Comment})
 			comment = review.Comment
@@ -120,7 +123,10 @@ func (c *caseRun) run(ctx workflow.Context) error {
 			c.reject(ctx, review)
 			return nil
 		default:
-			return c.deliver(ctx, review)
+			if err := c.deliver(ctx, review); !errors.Is(err, errBackToReview) {
+				return err
+			}
+			redraft = false
 		}
 	}
 }
@@ -193,7 +199,16 @@ func (c *caseRun) deliver(ctx workflow.Context, review contract.Review) error {
 	last.KeptRatio, last.Drafter = &kept, drafter
 	c.recordIndicators(ctx, drafter, kept)
 	draft := c.approvedDraft(review)
-	c.publish(ctx, contract.EventApproved, contract.Event{Actor: review.Reviewer.ID, Version: draft.Version, KeptRatio: &kept, Drafter: drafter})
+	c.publish(ctx, contract.EventApproved, contract.Event{Actor: review.Reviewer.ID, Version: draft.Version, KeptRatio: &kept, Drafter: drafter,
+		Seq: c.stepFailures()})
+	if c.hasSteps(contract.DelegateBeforeRender) {
+		c.enter(ctx, contract.StageDelegated)
+		step := contract.TaskInput{Draft: &draft, Approver: review.Reviewer.ID}
+		if err := c.delegate(ctx, contract.DelegateBeforeRender, step); err != nil {
+			c.backToReview(ctx, err)
+			return errBackToReview
+		}
+	}
 	c.enter(ctx, contract.StageRendering)
 	actx := withActivityOptions(ctx)
 	render := contract.RenderInput{Case: c.in, Draft: draft, Approver: review.Reviewer, ApprovedAt: review.At}
@@ -215,9 +230,34 @@ func (c *caseRun) deliver(ctx workflow.Context, review contract.Review) error {
 		c.state.Notifications = append(c.state.Notifications, note)
 		c.publish(ctx, contract.EventNotified, contract.Event{Reason: note.Channel})
 	}
+	if err := c.delegate(ctx, contract.DelegateAfterNotify, contract.TaskInput{Draft: &draft, Document: &doc}); err != nil {
+		c.state.Flags = append(c.state.Flags, contract.Flag{Kind: "task_failed", Field: "delegation", Message: err.Error()})
+	}
 	c.enter(ctx, contract.StageCompleted)
 	c.publish(ctx, contract.EventCompleted, contract.Event{Version: draft.Version, SHA256: doc.SHA256})
 	return nil
+}
+
+// hasSteps reports whether the case has delegated steps that run at.
+func (c *caseRun) hasSteps(at string) bool {
+	for _, s := range c.in.Delegations {
+		if s.At == at {
+			return true
+		}
+	}
+	return false
+}
+
+// stepFailures counts the delegated steps that failed, so that a letter
+// approved again after one is announced under a new event id.
+func (c *caseRun) stepFailures() int {
+	n := 0
+	for _, d := range c.state.Delegations {
+		if d.Status == "failed" {
+			n++
+		}
+	}
+	return n
 }
 
 // recordIndicators keeps, as search attributes, who drafted the approved

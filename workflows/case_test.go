@@ -32,6 +32,9 @@ func (*stubs) Notify(context.Context, contract.NotifyInput) (contract.Notificati
 	return contract.Notification{}, nil
 }
 func (*stubs) PublishEvent(context.Context, contract.Event) error { return nil }
+func (*stubs) DelegateTask(context.Context, contract.TaskInput) (contract.TaskAnswer, error) {
+	return contract.TaskAnswer{}, nil
+}
 func (*stubs) PrepareDocumentsLetter(context.Context, contract.DocumentsLetterInput) (contract.DocumentsLetter, error) {
 	return contract.DocumentsLetter{}, nil
 }

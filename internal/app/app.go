@@ -54,7 +54,7 @@ func NewDeps(c client.Client, b *bus.Bus, cfg config.File, logger *slog.Logger) 
 func (d Deps) Cases() *cases.Service {
 	return &cases.Service{Temporal: d.Temporal, Validator: intake.NewValidator(d.Catalog), Documents: d.Bus.Documents(),
 		ServiceOf: d.Config.ServiceOf, Deadlines: contract.DeadlinePolicy(d.Config.Deadlines), Refusals: d.Bus,
-		Notify:      contract.NotifyPolicy(d.Config.Notify),
+		Notify: contract.NotifyPolicy(d.Config.Notify), DelegationsOf: d.Config.DelegationsOf,
 		TemplateIDs: d.Catalog.IDs()}
 }
 

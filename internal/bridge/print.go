@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.temporal.io/api/serviceerror"
@@ -19,58 +20,99 @@ import (
 )
 
 // Completer turns the legacy systems' answers to delegated tasks (print
-// jobs) into the completion of the activities waiting for them.
+// jobs, visas, filings) into the completion of the activities waiting for
+// them, and their heartbeats into signs of life of those activities.
 type Completer struct {
 	Bus      *bus.Bus
 	Temporal client.Client
-	cc       jetstream.ConsumeContext
+	ccs      []jetstream.ConsumeContext
 }
 
-// Start consumes dossier.tasks.*.done durably.
+// Start consumes dossier.tasks.*.done and dossier.tasks.*.heartbeat durably.
 func (c *Completer) Start(ctx context.Context) error {
-	cons, err := c.Bus.JS.CreateOrUpdateConsumer(ctx, bus.StreamTasks, jetstream.ConsumerConfig{
-		Durable: "dossier-task-completer", AckPolicy: jetstream.AckExplicitPolicy, FilterSubject: "dossier.tasks.*.done",
-		AckWait: 30 * time.Second, MaxDeliver: 20,
-	})
-	if err != nil {
-		return fmt.Errorf("completer: consumer: %w", err)
+	for _, s := range []struct {
+		durable, filter string
+		handle          jetstream.MessageHandler
+	}{
+		{"dossier-task-completer", "dossier.tasks.*.done", c.complete},
+		{"dossier-task-heartbeats", "dossier.tasks.*.heartbeat", c.heartbeat},
+	} {
+		cons, err := c.Bus.JS.CreateOrUpdateConsumer(ctx, bus.StreamTasks, jetstream.ConsumerConfig{
+			Durable: s.durable, AckPolicy: jetstream.AckExplicitPolicy, FilterSubject: s.filter,
+			AckWait: 30 * time.Second, MaxDeliver: 20,
+		})
+		if err != nil {
+			return fmt.Errorf("completer: consumer %s: %w", s.durable, err)
+		}
+		cc, err := cons.Consume(s.handle)
+		if err != nil {
+			return fmt.Errorf("completer: consume %s: %w", s.durable, err)
+		}
+		c.ccs = append(c.ccs, cc)
 	}
-	c.cc, err = cons.Consume(c.handle)
-	return err
+	return nil
 }
 
 // Stop stops consuming.
 func (c *Completer) Stop() {
-	if c.cc != nil {
-		c.cc.Stop()
+	for _, cc := range c.ccs {
+		cc.Stop()
 	}
 }
 
-func (c *Completer) handle(msg jetstream.Msg) {
-	var res contract.PrintResult
-	token, err := decodeAnswer(msg.Data(), &res)
+// complete completes the activity an answer names: with the answer when
+// its status is "done" ("posted" for print jobs), as failed otherwise.
+func (c *Completer) complete(msg jetstream.Msg) {
+	var answer contract.TaskAnswer
+	token, err := decodeToken(msg.Data(), &answer, func() string { return answer.Token })
 	if err != nil {
 		_ = msg.Term() // an answer that can never complete anything
 		return
 	}
+	var failure error
+	if answer.Status != "done" && answer.Status != "posted" {
+		system := strings.TrimSuffix(strings.TrimPrefix(msg.Subject(), "dossier.tasks."), ".done")
+		failure = temporal.NewApplicationError(system+" system: "+answer.Status+": "+answer.Error, "TaskFailed")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	var failure error
-	if res.Status != "posted" {
-		failure = temporal.NewApplicationError("print system: "+res.Status+": "+res.Error, "PrintFailed")
+	c.settle(msg, c.Temporal.CompleteActivity(ctx, token, answer, failure))
+}
+
+// heartbeat records a sign of life of the activity a heartbeat names.
+func (c *Completer) heartbeat(msg jetstream.Msg) {
+	var hb contract.TaskHeartbeat
+	token, err := decodeToken(msg.Data(), &hb, func() string { return hb.Token })
+	if err != nil {
+		_ = msg.Term()
+		return
 	}
-	err = c.Temporal.CompleteActivity(ctx, token, res, failure)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c.settle(msg, c.Temporal.RecordActivityHeartbeat(ctx, token, hb.Progress))
+}
+
+// settle acknowledges a message Temporal took, or whose activity no longer
+// waits (it timed out, or its case was cancelled), and retries it later
+// when Temporal could not be reached.
+func (c *Completer) settle(msg jetstream.Msg, err error) {
 	var notFound *serviceerror.NotFound
 	if err != nil && !errors.As(err, &notFound) {
 		_ = msg.NakWithDelay(5 * time.Second)
 		return
 	}
-	_ = msg.Ack() // completed, or no longer waited for (timed out)
+	_ = msg.Ack()
 }
 
-func decodeAnswer(raw []byte, res *contract.PrintResult) ([]byte, error) {
-	if err := json.Unmarshal(raw, res); err != nil {
+// decodeToken decodes a JSON answer or heartbeat into v and returns the
+// task token that token reads from it, base64-decoded.
+func decodeToken(raw []byte, v any, token func() string) ([]byte, error) {
+	if err := json.Unmarshal(raw, v); err != nil {
 		return nil, err
 	}
-	return base64.StdEncoding.DecodeString(res.Token)
+	t, err := base64.StdEncoding.DecodeString(token())
+	if err == nil && len(t) == 0 {
+		err = errors.New("empty task token")
+	}
+	return t, err
 }

@@ -39,6 +39,9 @@ type Service struct {
 	Deadlines contract.DeadlinePolicy
 	// Notify bounds the notification channels of new cases.
 	Notify contract.NotifyPolicy
+	// DelegationsOf lists the steps legacy systems perform for a
+	// template's cases; nil for none.
+	DelegationsOf func(template string) []contract.DelegatedStep
 	// Refusals keeps the attempts the cases refused; nil keeps none.
 	Refusals RefusalLog
 	// TemplateIDs are the templates the inbox counts cases of.
@@ -78,6 +81,9 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (id string, create
 	fingerprint := intake.Fingerprint(sub.Body)
 	in := contract.CaseInput{CaseID: id, Submission: sub.Body, SubmittedBy: sub.By, Channel: sub.Channel, SubmittedAt: s.now(),
 		Service: s.serviceOf(sub.Body.Template), Deadlines: s.Deadlines, Notify: s.Notify}
+	if s.DelegationsOf != nil {
+		in.Delegations = s.DelegationsOf(sub.Body.Template)
+	}
 	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       id,
 		TaskQueue:                contract.TaskQueue,

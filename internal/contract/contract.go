@@ -40,17 +40,20 @@ const (
 	// StageAwaitingDocuments: a reviewer asked the applicant for missing
 	// documents; the case waits for them, or for the date they were due.
 	StageAwaitingDocuments Stage = "awaiting_documents"
-	StageRendering         Stage = "rendering"
-	StageNotifying         Stage = "notifying"
-	StageCompleted         Stage = "completed"
-	StageRejected          Stage = "rejected"
-	StageFailed            Stage = "failed"
-	StageCancelled         Stage = "cancelled"
+	// StageDelegated: an approved letter waits for a legacy system's step
+	// (a visa, a signature) before it is rendered.
+	StageDelegated Stage = "delegated"
+	StageRendering Stage = "rendering"
+	StageNotifying Stage = "notifying"
+	StageCompleted Stage = "completed"
+	StageRejected  Stage = "rejected"
+	StageFailed    Stage = "failed"
+	StageCancelled Stage = "cancelled"
 )
 
 // Stages lists every stage, in lifecycle order.
 var Stages = []Stage{
-	StagePrefilling, StageDrafting, StageAwaitingApproval, StageAwaitingDocuments, StageRendering,
+	StagePrefilling, StageDrafting, StageAwaitingApproval, StageAwaitingDocuments, StageDelegated, StageRendering,
 	StageNotifying, StageCompleted, StageRejected, StageFailed, StageCancelled,
 }
 
@@ -161,6 +164,8 @@ type CaseInput struct {
 	// Parent is, for a demande-pieces letter a reviewer asked for, the
 	// case that waits for the documents.
 	Parent string `json:"parent,omitempty"`
+	// Delegations are the steps of the case legacy systems perform.
+	Delegations []DelegatedStep `json:"delegations,omitempty"`
 }
 
 // DeadlinePolicy is when a case waiting for a decision is brought to
@@ -385,6 +390,8 @@ type CaseState struct {
 	// first; Parent is the case a demande-pieces letter was asked for.
 	DocumentsRequests []DocumentsRequest `json:"documents_requests,omitempty"`
 	Parent            string             `json:"parent,omitempty"`
+	// Delegations are the delegated steps run so far, in order.
+	Delegations []Delegation `json:"delegations,omitempty"`
 }
 
 // DeadlineNotice records a reminder or an escalation sent before the legal

@@ -98,4 +98,5 @@ var EventTypes = []string{
 	EventRendered, EventNotified, EventCompleted, EventFailed, EventAssigned, EventDeadlineReminder, EventEscalated,
 	EventPrintReminder, EventNotificationFailed, EventCancelled,
 	EventDocumentsRequested, EventDocumentsReceived, EventDocumentsOverdue,
+	EventTaskSent, EventTaskDone, EventTaskFailed,
 }

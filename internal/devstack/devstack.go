@@ -51,6 +51,8 @@ type Options struct {
 	Models llm.Registry
 	// Notify overrides the print timeout and reminder (tests).
 	Notify config.Notify
+	// Delegations, when set, replace the configured delegated steps (tests).
+	Delegations map[string][]config.Delegation
 	// AfterEmailSent runs once the SMTP sink accepted an email (tests).
 	AfterEmailSent func(messageID string)
 	// SMTPPort is the port of the local SMTP sink that receives the
@@ -191,6 +193,9 @@ func (a *App) connect(ctx context.Context) error {
 
 func (a *App) startRoles(ctx context.Context) error {
 	cfg := config.Dev()
+	if a.opts.Delegations != nil {
+		cfg.Delegations = a.opts.Delegations
+	}
 	if a.opts.Notify != (config.Notify{}) {
 		cfg.Notify = a.opts.Notify
 	}

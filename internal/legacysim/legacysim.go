@@ -85,6 +85,8 @@ type Sim struct {
 	mu     sync.Mutex
 	subs   []*nats.Subscription
 	print  jetstream.ConsumeContext
+	// parapheur takes the signature tasks.
+	parapheur jetstream.ConsumeContext
 	// down lists systems that do not answer at all (an outage).
 	down map[string]bool
 }
@@ -111,6 +113,9 @@ func Start(nc *nats.Conn, logger *slog.Logger, down ...string) (*Sim, error) {
 	if err := s.startPrint(nc); err != nil {
 		logger.Warn("legacy-sim: not answering print jobs", "error", err)
 	}
+	if err := s.startParapheur(nc); err != nil {
+		logger.Warn("legacy-sim: not answering signature tasks", "error", err)
+	}
 	return s, nc.Flush()
 }
 
@@ -133,9 +138,11 @@ func (s *Sim) Stop() {
 		_ = sub.Unsubscribe()
 	}
 	s.subs = nil
-	if s.print != nil {
-		s.print.Stop()
-		s.print = nil
+	for _, cc := range []*jetstream.ConsumeContext{&s.print, &s.parapheur} {
+		if *cc != nil {
+			(*cc).Stop()
+			*cc = nil
+		}
 	}
 }
 
