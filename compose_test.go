@@ -212,8 +212,23 @@ func TestComposeSecretsFromEnvironment(t *testing.T) {
 			if secret && (v == nil || !strings.HasPrefix(*v, "${")) {
 				t.Errorf("%s: %s is written in clear, want ${VAR:-dev-default}", name, key)
 			}
+			if password, ok := urlPassword(v); ok && !strings.HasPrefix(password, "${") {
+				t.Errorf("%s: the password in %s is written in clear, want ${VAR:-dev-default}", name, key)
+			}
 		}
 	}
+}
+
+// urlPassword returns the password of a URL such as
+// nats://user:password@host:4222, before interpolation.
+func urlPassword(v *string) (string, bool) {
+	if v == nil {
+		return "", false
+	}
+	_, rest, ok := strings.Cut(*v, "://")
+	userinfo, _, hasAt := strings.Cut(rest, "@")
+	_, password, hasPassword := strings.Cut(userinfo, ":")
+	return password, ok && hasAt && hasPassword
 }
 
 // loadCompose loads docker-compose.yml as `docker compose` would, with a fixed
@@ -344,10 +359,16 @@ func within(path, dir string) bool {
 }
 
 // natsConfig parses the configuration file that the nats service is started
-// with, using nats-server's own parser.
+// with, using nats-server's own parser, in the service's environment (the
+// file reads the users' passwords from it).
 func natsConfig(t *testing.T, p *types.Project) *natsserver.Options {
 	t.Helper()
 	s := service(t, p, "nats")
+	for key, v := range s.Environment {
+		if v != nil {
+			t.Setenv(key, *v)
+		}
+	}
 	i := slices.IndexFunc(s.Command, func(arg string) bool { return arg == "--config" || arg == "-c" })
 	if i < 0 || i+1 == len(s.Command) {
 		t.Fatalf("nats: command %q does not give a --config file", s.Command)

@@ -29,6 +29,12 @@ const (
 	// legacy systems' answers (dossier.tasks.<name>.done).
 	StreamTasks     = "DOSSIER_TASKS"
 	DocumentsBucket = "dossier-documents"
+	// InboxPrefix is where the replies to Dossier's requests arrive, JetStream's
+	// included (object chunks, key-value entries, legacy records): not under
+	// the usual _INBOX, which legacy systems may subscribe to for their own
+	// replies, so that a NATS server can keep Dossier's replies from them
+	// (deploy/nats.conf).
+	InboxPrefix = "_INBOX_dossier"
 )
 
 // Bus is a NATS connection with JetStream.
@@ -39,9 +45,11 @@ type Bus struct {
 
 // Dial connects to the NATS server at url and opens JetStream, with the
 // authentication given (at most one Auth). The connection reconnects
-// forever: a NATS restart never takes Dossier down.
+// forever: a NATS restart never takes Dossier down. Replies arrive under
+// InboxPrefix.
 func Dial(url, name string, auth ...Auth) (*Bus, error) {
-	opts := []nats.Option{nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second)}
+	opts := []nats.Option{nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second),
+		nats.CustomInboxPrefix(InboxPrefix)}
 	for _, a := range auth {
 		more, err := a.options()
 		if err != nil {
