@@ -32,19 +32,31 @@ type cli struct {
 
 func main() {
 	var c cli
-	kctx := kong.Parse(&c,
+	parser := kong.Must(&c,
 		kong.Name("dossier"),
 		kong.Description("Dossier turns a citizen's case file into an approved, signed and sent administrative letter."),
 		kong.UsageOnError(),
 	)
+	kctx, err := parser.Parse(os.Args[1:])
+	if err != nil {
+		parser.FatalIfErrorf(usageError{err})
+	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: c.LogLevel}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	kctx.BindTo(ctx, (*context.Context)(nil))
 	kctx.Bind(logger)
 	kctx.BindTo(os.Stdout, (*io.Writer)(nil))
-	if err := kctx.Run(); err != nil {
+	if err = kctx.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "dossier:", err)
 		os.Exit(1)
 	}
 }
+
+// usageError makes a command line that does not parse exit with status 2,
+// as Go's flag package and POSIX utilities do (kong's own status is 80),
+// so that scripts tell a mistyped flag from a failed run (1).
+type usageError struct{ error }
+
+func (usageError) ExitCode() int   { return 2 }
+func (e usageError) Unwrap() error { return e.error }
