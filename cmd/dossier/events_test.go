@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -25,7 +26,8 @@ const (
 )
 
 // TestEventsTail follows the events a worker publishes on an embedded
-// nats-server: from now for one case, as JSON from a sequence, from a time.
+// nats-server: from now for one case, as JSON from a sequence, from a
+// time; Ctrl-C and SIGTERM stop it with status 0.
 func TestEventsTail(t *testing.T) {
 	url, publish := eventsNATS(t)
 	publish(t, contract.Event{Type: contract.EventSubmitted, CaseID: caseA, Stage: contract.StagePrefilling}) // seq 1
@@ -52,10 +54,11 @@ func TestEventsTail(t *testing.T) {
 				}
 			}
 		}
-		tail.stop(t)
+		tail.stop(t, os.Interrupt)
 	})
 	t.Run("json from a sequence", func(t *testing.T) {
 		tail := startTail(t, "--nats", url, "--seq", "2", "--json")
+		defer tail.stop(t, syscall.SIGTERM)
 		for _, want := range []string{caseB + ".submitted.0", caseA + ".drafted.1", caseA + ".changes_requested.1", caseB + ".approved.1", caseA + ".approved.2"} {
 			line := tail.next(t)
 			var env contract.Envelope
@@ -63,7 +66,6 @@ func TestEventsTail(t *testing.T) {
 				t.Errorf("line %q: %v; want the envelope %s", line, err, want)
 			}
 		}
-		tail.stop(t)
 	})
 	t.Run("since a time", func(t *testing.T) {
 		for since, first := range map[string]string{mark.Format(time.RFC3339Nano): "drafted", "1h": "submitted"} {
@@ -71,7 +73,7 @@ func TestEventsTail(t *testing.T) {
 			if line := tail.next(t); !strings.Contains(line, first) {
 				t.Errorf("--since %s: first line %q, want the %s event", since, line, first)
 			}
-			tail.stop(t)
+			tail.stop(t, os.Interrupt)
 		}
 	})
 }
@@ -190,11 +192,11 @@ func (p *tailProcess) next(t *testing.T) string {
 	}
 }
 
-// stop sends SIGINT, as Ctrl-C does, and checks that the tail exits with
-// status 0.
-func (p *tailProcess) stop(t *testing.T) {
+// stop sends sig (os.Interrupt is Ctrl-C) and checks that the tail exits
+// with status 0.
+func (p *tailProcess) stop(t *testing.T, sig os.Signal) {
 	t.Helper()
-	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
+	if err := p.cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
@@ -202,9 +204,9 @@ func (p *tailProcess) stop(t *testing.T) {
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Errorf("exit after Ctrl-C: %v; stderr:\n%s", err, p.errors())
+			t.Errorf("exit after %v: %v; stderr:\n%s", sig, err, p.errors())
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatalf("still running 10s after Ctrl-C")
+		t.Fatalf("still running 10s after %v", sig)
 	}
 }
