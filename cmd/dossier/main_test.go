@@ -159,10 +159,17 @@ func TestDevSurvivesKillAndStopsCleanly(t *testing.T) {
 
 func TestBadFlagsAreRefused(t *testing.T) {
 	bin := buildDossier(t)
-	for _, args := range [][]string{{"dev", "--temporal-port", "seven"}, {"dev", "--bogus"}, {"api", "--accounts", ""}, {"frobnicate"}} {
-		out, err := exec.Command(bin, args...).CombinedOutput()
-		if err == nil {
-			t.Errorf("dossier %v succeeded, want an error; output:\n%s", args, out)
+	tests := []struct {
+		args     []string
+		wantCode int // 2 for a command line that does not parse, 1 for a run that fails
+	}{
+		{[]string{"dev", "--temporal-port", "seven"}, 2}, {[]string{"dev", "--bogus"}, 2},
+		{[]string{"api", "--accounts", ""}, 1}, {[]string{"frobnicate"}, 2},
+	}
+	for _, tt := range tests {
+		out, err := exec.Command(bin, tt.args...).CombinedOutput()
+		if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != tt.wantCode {
+			t.Errorf("dossier %v: %v, want exit status %d; output:\n%s", tt.args, err, tt.wantCode, out)
 		}
 	}
 }

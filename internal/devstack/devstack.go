@@ -68,6 +68,7 @@ type App struct {
 	opts       Options
 	lock       *os.File
 	nats       *natsserver.Server
+	natsPort   int // kept by StopNATS for StartNATS
 	temporal   temporal.Server
 	ui         *uiserver.Server
 	client     client.Client
@@ -372,4 +373,18 @@ func (a *App) StartWorker() error {
 	}
 	a.worker, a.started = w, true
 	return nil
+}
+
+// StopBridge stops consuming submissions, as a bridge that crashed does:
+// the messages it had not acknowledged are delivered again once their ack
+// wait is over. Tests use it to take a bridge's place.
+func (a *App) StopBridge() {
+	if a.bridge != nil {
+		a.bridge.Stop()
+	}
+}
+
+// StartBridge consumes submissions again after StopBridge.
+func (a *App) StartBridge(ctx context.Context) error {
+	return a.bridge.Start(ctx)
 }

@@ -61,9 +61,10 @@ func TestDataDirIsLocked(t *testing.T) {
 }
 
 // TestBadNATSSubmissions: a submission that cannot become a case (not
-// JSON, invalid UTF-8, invalid fields) goes to the dead-letter subject with
-// its original bytes, the reason and the field errors; no case starts, and
-// the next good submission is not blocked behind them.
+// JSON, invalid UTF-8, invalid fields, an unknown template) goes to the
+// dead-letter subject with its original bytes, the reason and the field
+// errors; no case starts, and the good submission published after them is
+// not blocked behind them.
 func TestBadNATSSubmissions(t *testing.T) {
 	app := start(t, t.TempDir(), devstack.Options{NoUI: true, NoDemo: true})
 	camille := client(t, app, "dev-camille")
@@ -74,6 +75,9 @@ func TestBadNATSSubmissions(t *testing.T) {
 	bad := submission("Jean")
 	bad.Applicant.Email = "jean-at-nowhere"
 	badFields, _ := json.Marshal(bad)
+	unknown := submission("Jean")
+	unknown.Template = "permis-de-voler"
+	unknownTemplate, _ := json.Marshal(unknown)
 	good, _ := json.Marshal(submission("Jeanne"))
 	tests := []struct {
 		key, payload, wantReason, wantErrors string
@@ -81,6 +85,7 @@ func TestBadNATSSubmissions(t *testing.T) {
 		{"broken-1", `{"template": "accuse-reception", "applicant": `, "JSON invalide", `"rule":"json"`},
 		{"latin1-1", "{\"template\":\"accus\xe9\"}", "UTF-8", `"rule":"utf8"`},
 		{"bad-fields-1", string(badFields), "applicant.email", `"field":"applicant.email","rule":"email"`},
+		{"unknown-template-1", string(unknownTemplate), "permis-de-voler", `"field":"template","rule":"template"`},
 	}
 	for _, tt := range tests {
 		publishSubmission(t, app, tt.key, []byte(tt.payload))
