@@ -29,9 +29,12 @@ var Submitter = contract.Actor{ID: "nats-intake", Name: "NATS intake", Roles: []
 
 // Bridge consumes dossier.cases.submit.
 type Bridge struct {
-	Bus      *bus.Bus
-	Cases    *cases.Service
-	Logger   *slog.Logger
+	Bus    *bus.Bus
+	Cases  *cases.Service
+	Logger *slog.Logger
+	// AckWait is how long a submission being turned into a case stays
+	// with this bridge before it is delivered again (30 s when zero).
+	AckWait  time.Duration
 	cc       jetstream.ConsumeContext
 	commands []jetstream.ConsumeContext
 }
@@ -39,11 +42,12 @@ type Bridge struct {
 // Start begins consuming; Stop ends it.
 func (b *Bridge) Start(ctx context.Context) error {
 	cons, err := b.Bus.JS.CreateOrUpdateConsumer(ctx, bus.StreamIntake, jetstream.ConsumerConfig{
-		Durable:       Consumer,
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       30 * time.Second,
-		MaxDeliver:    10,
-		BackOff:       []time.Duration{time.Second, 5 * time.Second, 30 * time.Second},
+		Durable:    Consumer,
+		AckPolicy:  jetstream.AckExplicitPolicy,
+		MaxDeliver: 10,
+		// With a back-off, nats-server takes its first step as the ack
+		// wait, and the later ones as the waits of the next deliveries.
+		BackOff:       []time.Duration{b.ackWait(), 2 * b.ackWait(), 5 * time.Minute},
 		FilterSubject: bus.SubjectSubmit,
 	})
 	if err != nil {
@@ -54,6 +58,13 @@ func (b *Bridge) Start(ctx context.Context) error {
 		return fmt.Errorf("bridge: consume: %w", err)
 	}
 	return b.startCommands(ctx)
+}
+
+func (b *Bridge) ackWait() time.Duration {
+	if b.AckWait > 0 {
+		return b.AckWait
+	}
+	return 30 * time.Second
 }
 
 // Stop stops consuming; messages in flight are redelivered later.

@@ -51,6 +51,9 @@ type Options struct {
 	Models llm.Registry
 	// Notify overrides the print timeout and reminder (tests).
 	Notify config.Notify
+	// IntakeAckWait shortens how long the bridge keeps an unacknowledged
+	// submission before it is delivered again (tests).
+	IntakeAckWait time.Duration
 	// Delegations, when set, replace the configured delegated steps (tests).
 	Delegations map[string][]config.Delegation
 	// AfterEmailSent runs once the SMTP sink accepted an email (tests).
@@ -237,6 +240,7 @@ func (a *App) startRoles(ctx context.Context) error {
 		return err
 	}
 	a.bridge, a.completer = app.NewBridge(d), app.NewCompleter(d)
+	a.bridge.AckWait = a.opts.IntakeAckWait
 	if err := a.bridge.Start(ctx); err != nil {
 		return err
 	}

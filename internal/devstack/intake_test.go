@@ -78,8 +78,10 @@ func TestIntakeRepeatsOpenOneCase(t *testing.T) {
 // is down (the integrator retries with the same Nats-Msg-Id until it gets a
 // PubAck, as the contract asks), and starts it again on the same port and
 // store. Each of the 20 accepted submissions becomes exactly one case.
+// The submissions in flight when NATS stops are delivered again once the
+// bridge's ack wait is over: 2 s here rather than 30 s.
 func TestIntakeSurvivesNATSRestart(t *testing.T) {
-	app := start(t, t.TempDir(), devstack.Options{NoUI: true, NoDemo: true})
+	app := start(t, t.TempDir(), devstack.Options{NoUI: true, NoDemo: true, IntakeAckWait: 2 * time.Second})
 	dominique := client(t, app, "dev-dominique")
 	js := integrator(t, app)
 	var ids []string
@@ -142,7 +144,7 @@ func TestIntakeSurvivesNATSRestart(t *testing.T) {
 // bridge, started again, is handed the message again (after the
 // consumer's first back-off, 1 s) and acknowledges it without a second case.
 func TestIntakeRedeliveryOpensOneCase(t *testing.T) {
-	app := start(t, t.TempDir(), devstack.Options{NoUI: true, NoDemo: true})
+	app := start(t, t.TempDir(), devstack.Options{NoUI: true, NoDemo: true, IntakeAckWait: 2 * time.Second})
 	dominique := client(t, app, "dev-dominique")
 	ctx := context.Background()
 	app.StopBridge()
