@@ -166,12 +166,12 @@ func testDeadLetters(t *testing.T, d *natsDeployment, legacy *nats.Conn, js jets
 	if _, err := js.Publish(ctx(t), bus.SubjectCancel, []byte("not a cancellation")); err != nil {
 		t.Fatalf("legacy cancels: %v", err)
 	}
-	if err := legacy.Publish("dossier.cases.documents-received", []byte(`{}`)); err != nil {
-		t.Fatal(err)
+	if _, err := js.Publish(ctx(t), bus.SubjectDocumentsReceived, []byte(`{}`)); err != nil {
+		t.Fatalf("legacy says documents arrived: %v", err)
 	}
-	letters := waitDeadLetters(t, js, 2)
-	if len(letters) != 2 {
-		t.Fatalf("legacy reads %d dead letters, want 2", len(letters))
+	letters := waitDeadLetters(t, js, 3)
+	if len(letters) != 3 {
+		t.Fatalf("legacy reads %d dead letters, want 3", len(letters))
 	}
 	dlq, err := js.OrderedConsumer(ctx(t), bus.StreamDeadLetter, jetstream.OrderedConsumerConfig{})
 	if err != nil {
