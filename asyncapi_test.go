@@ -94,7 +94,7 @@ func TestAsyncAPISubjectsMatchTheCode(t *testing.T) {
 	}
 	for _, subject := range []string{bus.SubjectSubmit, bus.SubjectCancel, bus.SubjectDocumentsReceived, bus.SubjectDeadLetter, activities.SubjectPrint, activities.SubjectPrint + ".done",
 		activities.SubjectTasks + "{task}", activities.SubjectTasks + "{task}.done", activities.SubjectTasks + "{task}.heartbeat",
-		bus.SubjectRefused, strings.TrimSuffix(bus.SubjectEvents, ">") + "{event}", "legacy.{system}.{query}"} {
+		bus.SubjectRefused, bus.SubjectChain, bus.SubjectDigest, strings.TrimSuffix(bus.SubjectEvents, ">") + "{event}", "legacy.{system}.{query}"} {
 		if !addresses[subject] {
 			t.Errorf("docs/asyncapi.yaml has no channel %s", subject)
 		}

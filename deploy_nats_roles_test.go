@@ -67,10 +67,13 @@ func testEventsFollowed(t *testing.T, d *natsDeployment, legacy *nats.Conn, js j
 	if err := legacy.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	worker := &activities.Activities{Events: d.worker}
+	worker := &activities.Activities{Events: d.worker, Audit: d.worker}
 	e := contract.Event{Type: contract.EventSubmitted, CaseID: "case-1", Time: time.Now()}
 	if err := worker.PublishEvent(ctx(t), e); err != nil {
-		t.Fatalf("publish event: %v", err)
+		t.Fatalf("publish event and chain it: %v", err)
+	}
+	if _, err := d.worker.PublishDigest(ctx(t), "2026-11-27", time.Now()); err != nil {
+		t.Errorf("worker publishes the audit digest: %v", err)
 	}
 	if m, err := core.NextMsg(5 * time.Second); err != nil || m.Subject != "dossier.events.submitted" {
 		t.Errorf("core subscription: %v, %v", m, err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dossier/dossier/config"
+	"github.com/dossier/dossier/internal/contract"
 	"github.com/dossier/dossier/internal/intake"
 	"github.com/dossier/dossier/internal/llm"
 	"github.com/dossier/dossier/internal/pdf"
@@ -27,6 +28,12 @@ type Publisher interface {
 type DocumentStore interface {
 	Put(ctx context.Context, name string, data []byte) error
 	Get(ctx context.Context, name string) ([]byte, error)
+}
+
+// AuditLog keeps records on the tamper-evident audit chain, once per msgID.
+type AuditLog interface {
+	AppendChain(ctx context.Context, rec contract.AuditRecord, msgID string) error
+	PublishDigest(ctx context.Context, day string, now time.Time) (contract.AuditDigest, error)
 }
 
 // Mailer delivers an email at most once per Message-ID.
@@ -48,8 +55,10 @@ type Activities struct {
 	Renderer       Renderer
 	Documents      DocumentStore
 	Events         Publisher
-	Mail           Mailer
-	Legacy         Legacy
+	// Audit, when set, chains every published event for the auditors.
+	Audit  AuditLog
+	Mail   Mailer
+	Legacy Legacy
 	// LegacyTimeout bounds each legacy request; LookupTimeout when zero.
 	LegacyTimeout time.Duration
 	// Models are the configured language models; none means the template

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/dossier/dossier/internal/contract"
@@ -75,5 +76,22 @@ func (a *Activities) PublishEvent(ctx context.Context, e contract.Event) error {
 	if err != nil {
 		return temporal.NewNonRetryableApplicationError(err.Error(), "BadEvent", err)
 	}
-	return a.Events.Publish(ctx, "dossier.events."+e.Type, msgID, data)
+	if err := a.Events.Publish(ctx, "dossier.events."+e.Type, msgID, data); err != nil {
+		return err
+	}
+	if a.Audit == nil {
+		return nil
+	}
+	raw, _ := json.Marshal(e)
+	rec := contract.AuditRecord{Kind: "event", CaseID: e.CaseID, Type: e.Type, Actor: e.Actor, At: e.Time, Data: raw}
+	return a.Audit.AppendChain(ctx, rec, "audit."+msgID)
+}
+
+// PublishAuditDigest publishes the audit chain's head as the digest of
+// day on dossier.audit.digest; the same day twice is kept once.
+func (a *Activities) PublishAuditDigest(ctx context.Context, day string) (contract.AuditDigest, error) {
+	if a.Audit == nil {
+		return contract.AuditDigest{}, temporal.NewNonRetryableApplicationError("no audit chain configured", "NoAuditChain", nil)
+	}
+	return a.Audit.PublishDigest(ctx, day, activity.GetInfo(ctx).StartedTime)
 }

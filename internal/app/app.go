@@ -82,6 +82,7 @@ func NewWorker(d Deps, o WorkerOptions) (worker.Worker, error) {
 	}
 	w := worker.New(d.Temporal, contract.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.CaseWorkflow, workflow.RegisterOptions{Name: contract.WorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.AuditDigestWorkflow, workflow.RegisterOptions{Name: contract.WorkflowAuditDigest})
 	w.RegisterActivityWithOptions(&activities.Activities{
 		Catalog:        d.Catalog,
 		Validator:      intake.NewValidator(d.Catalog),
@@ -93,6 +94,7 @@ func NewWorker(d Deps, o WorkerOptions) (worker.Worker, error) {
 		Legacy:         d.Bus,
 		Models:         o.Models,
 		Drafts:         d.Bus.Drafts(),
+		Audit:          d.Bus,
 		Verify:         verify(d, o),
 	}, activity.RegisterOptions{})
 	return w, nil

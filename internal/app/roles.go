@@ -90,6 +90,9 @@ func (c *Conn) RunWorker(ctx context.Context, o WorkerOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := EnsureSchedules(ctx, c.Temporal); err != nil {
+		return err
+	}
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}

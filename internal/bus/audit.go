@@ -2,12 +2,16 @@ package bus
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/dossier/dossier/internal/cases"
+	"github.com/dossier/dossier/internal/contract"
 )
 
 // Audit subjects: refused attempts are kept on dossier.audit.refused.
@@ -19,7 +23,8 @@ const (
 func ensureAudit(ctx context.Context, js jetstream.JetStream) error {
 	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name: StreamAudit, Subjects: []string{"dossier.audit.>"}, Storage: jetstream.FileStorage,
-		Description: "Audit records Temporal does not keep, such as refused attempts",
+		Description: "Refused attempts, the tamper-evident audit chain and its daily digests",
+		Duplicates:  24 * time.Hour,
 	})
 	if err != nil {
 		return fmt.Errorf("bus: stream %s: %w", StreamAudit, err)
@@ -33,6 +38,10 @@ func (b *Bus) Refused(ctx context.Context, r cases.Refusal) error {
 	if err != nil {
 		return err
 	}
-	_, err = b.JS.Publish(ctx, SubjectRefused, raw)
-	return err
+	if _, err = b.JS.Publish(ctx, SubjectRefused, raw); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(raw)
+	rec := contract.AuditRecord{Kind: "refusal", CaseID: r.CaseID, Type: r.Action, Actor: r.Actor.ID, At: r.At, Data: raw}
+	return b.AppendChain(ctx, rec, "audit.refusal."+hex.EncodeToString(sum[:16]))
 }

@@ -372,6 +372,13 @@ func (a *App) StartWorker() error {
 	if err != nil {
 		return err
 	}
+	if !a.started {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := app.EnsureSchedules(ctx, a.client); err != nil {
+			return err
+		}
+	}
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}

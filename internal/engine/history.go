@@ -4,11 +4,15 @@ import (
 	"context"
 	"fmt"
 
+	"go.temporal.io/api/workflowservice/v1"
+
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/dossier/dossier/internal/contract"
 )
 
 // ExportHistory returns the full history of case id's latest run in
@@ -29,4 +33,28 @@ func ExportHistory(ctx context.Context, c client.Client, id string) ([]byte, err
 		return nil, fmt.Errorf("engine: encode history of %s: %w", id, err)
 	}
 	return out, nil
+}
+
+// CaseIDs lists the ids of every case, open and closed, newest first, as
+// Temporal's visibility store knows them; query narrows the list further
+// (a visibility query such as "StartTime >= '2026-11-01T00:00:00Z'").
+func CaseIDs(ctx context.Context, c client.Client, query ...string) ([]string, error) {
+	q := "WorkflowType = '" + contract.WorkflowName + "'"
+	for _, extra := range query {
+		q += " AND " + extra
+	}
+	var ids []string
+	var token []byte
+	for {
+		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: q, PageSize: 1000, NextPageToken: token})
+		if err != nil {
+			return ids, fmt.Errorf("engine: list cases: %w", err)
+		}
+		for _, e := range resp.GetExecutions() {
+			ids = append(ids, e.GetExecution().GetWorkflowId())
+		}
+		if token = resp.GetNextPageToken(); len(token) == 0 {
+			return ids, nil
+		}
+	}
 }

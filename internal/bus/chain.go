@@ -1,0 +1,175 @@
+package bus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/dossier/dossier/internal/contract"
+)
+
+// The audit chain: every stage event (decisions and documents among them)
+// and every refused attempt is also kept as a contract.AuditRecord on
+// dossier.audit.chain, each record holding the hash of the one before it;
+// a digest of the chain's head goes out every day on dossier.audit.digest
+// for outside systems to keep.
+const (
+	SubjectChain  = "dossier.audit.chain"
+	SubjectDigest = "dossier.audit.digest"
+)
+
+// chainAttempts bounds the retries of an append that lost the race for
+// the chain's head to another appender.
+const chainAttempts = 50
+
+// AppendChain adds a record to the audit chain after its current head,
+// with msgID as its Nats-Msg-Id so that the same record appended twice
+// (a retried activity) is kept once. Appenders in several processes take
+// turns: the publish expects the head it read, and reads it again when
+// another appender got there first.
+func (b *Bus) AppendChain(ctx context.Context, rec contract.AuditRecord, msgID string) error {
+	stream, err := b.JS.Stream(ctx, StreamAudit)
+	if err != nil {
+		return fmt.Errorf("bus: audit chain: %w", err)
+	}
+	for range chainAttempts {
+		head, seq, err := chainHead(ctx, stream)
+		if err != nil {
+			return err
+		}
+		rec.Index, rec.Prev = head.Index+1, head.Hash
+		if seq == 0 {
+			rec.Index, rec.Prev = 1, contract.GenesisHash
+		}
+		rec.Hash = rec.ComputeHash()
+		raw, _ := json.Marshal(rec)
+		_, err = b.JS.Publish(ctx, SubjectChain, raw, jetstream.WithMsgID(msgID), jetstream.WithExpectLastSequencePerSubject(seq))
+		var apiErr *jetstream.APIError
+		if errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
+			apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant) {
+			time.Sleep(time.Duration(rand.IntN(20)) * time.Millisecond)
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("bus: append to the audit chain: %w", err)
+		}
+		return nil
+	}
+	return fmt.Errorf("bus: append to the audit chain: the head kept moving after %d attempts", chainAttempts)
+}
+
+// chainHead returns the last record of the chain and its stream sequence,
+// or a zero sequence when the chain is empty.
+func chainHead(ctx context.Context, stream jetstream.Stream) (contract.AuditRecord, uint64, error) {
+	msg, err := stream.GetLastMsgForSubject(ctx, SubjectChain)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return contract.AuditRecord{}, 0, nil
+	}
+	if err != nil {
+		return contract.AuditRecord{}, 0, fmt.Errorf("bus: audit chain head: %w", err)
+	}
+	var head contract.AuditRecord
+	if err := json.Unmarshal(msg.Data, &head); err != nil {
+		return contract.AuditRecord{}, 0, fmt.Errorf("bus: audit chain head (seq %d) is not a record: %w", msg.Sequence, err)
+	}
+	return head, msg.Sequence, nil
+}
+
+// ChainEntry is a record as read back, with where it is in the stream.
+type ChainEntry struct {
+	Seq    uint64
+	Record contract.AuditRecord
+	// Raw is the message as stored; Err says why it is not a record.
+	Raw []byte
+	Err error
+}
+
+// ReadChain returns every record of the audit chain, in stream order.
+func (b *Bus) ReadChain(ctx context.Context) ([]ChainEntry, error) {
+	return readSubject(ctx, b.JS, SubjectChain, func(seq uint64, raw []byte) ChainEntry {
+		e := ChainEntry{Seq: seq, Raw: raw}
+		e.Err = json.Unmarshal(raw, &e.Record)
+		return e
+	})
+}
+
+// ReadDigests returns every digest published, oldest first.
+func (b *Bus) ReadDigests(ctx context.Context) ([]contract.AuditDigest, error) {
+	entries, err := readSubject(ctx, b.JS, SubjectDigest, func(_ uint64, raw []byte) *contract.AuditDigest {
+		var d contract.AuditDigest
+		if json.Unmarshal(raw, &d) != nil {
+			return nil
+		}
+		return &d
+	})
+	var out []contract.AuditDigest
+	for _, d := range entries {
+		if d != nil {
+			out = append(out, *d)
+		}
+	}
+	return out, err
+}
+
+// PublishDigest publishes the chain's head as the digest of day; the same
+// day published twice is kept once.
+func (b *Bus) PublishDigest(ctx context.Context, day string, now time.Time) (contract.AuditDigest, error) {
+	stream, err := b.JS.Stream(ctx, StreamAudit)
+	if err != nil {
+		return contract.AuditDigest{}, fmt.Errorf("bus: audit digest: %w", err)
+	}
+	head, seq, err := chainHead(ctx, stream)
+	if err != nil {
+		return contract.AuditDigest{}, err
+	}
+	d := contract.AuditDigest{Day: day, At: now, Index: head.Index, Hash: head.Hash}
+	if seq == 0 {
+		d.Hash = contract.GenesisHash
+	}
+	raw, _ := json.Marshal(d)
+	if _, err := b.JS.Publish(ctx, SubjectDigest, raw, jetstream.WithMsgID("digest."+day)); err != nil {
+		return contract.AuditDigest{}, fmt.Errorf("bus: publish audit digest: %w", err)
+	}
+	return d, nil
+}
+
+// readSubject reads every message of the audit stream on subject, in
+// order, until the stream has no more.
+func readSubject[T any](ctx context.Context, js jetstream.JetStream, subject string, decode func(seq uint64, raw []byte) T) ([]T, error) {
+	cons, err := js.OrderedConsumer(ctx, StreamAudit, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
+	if err != nil {
+		return nil, fmt.Errorf("bus: read %s: %w", subject, err)
+	}
+	info, err := cons.Info(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("bus: read %s: %w", subject, err)
+	}
+	var out []T
+	for pending := info.NumPending; pending > 0; {
+		batch, err := cons.Fetch(int(min(pending, 500)), jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
+			return out, fmt.Errorf("bus: read %s: %w", subject, err)
+		}
+		n := 0
+		for msg := range batch.Messages() {
+			meta, err := msg.Metadata()
+			if err != nil {
+				return out, err
+			}
+			out = append(out, decode(meta.Sequence.Stream, msg.Data()))
+			pending, n = meta.NumPending, n+1
+		}
+		if err := batch.Error(); err != nil {
+			return out, fmt.Errorf("bus: read %s: %w", subject, err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	return out, nil
+}
