@@ -29,6 +29,7 @@ type cli struct {
 	Events      eventsCmd      `cmd:"" help:"Follow the stage events published on dossier.events.>."`
 	LegacySim   legacySimCmd   `cmd:"" name:"legacy-sim" help:"Run simulated legacy systems (rna, population, voirie) answering on legacy.> from seed data."`
 	Healthcheck healthcheckCmd `cmd:"" help:"Exit 0 when the given /healthz URL answers 200 (for container healthchecks)."`
+	Audit       auditCmd       `cmd:"" help:"Auditors' tools: export a case's workflow history, replay histories against the current code."`
 }
 
 func main() {
