@@ -16,11 +16,11 @@ import (
 )
 
 type auditVerifyCmd struct {
-	Case     string `arg:"" optional:"" help:"Case id: check the chain and this case's letter."`
-	All      bool   `help:"Check the chain and the letters of every case."`
-	JSON     bool   `help:"Print the report as JSON."`
-	Temporal string `help:"Temporal frontend address." default:"127.0.0.1:7233" env:"DOSSIER_TEMPORAL_ADDRESS"`
-	NATS     string `name:"nats" help:"NATS server URL." default:"nats://127.0.0.1:4222" env:"DOSSIER_NATS_URL"`
+	Case string `arg:"" optional:"" help:"Case id: check the chain and this case's letter."`
+	All  bool   `help:"Check the chain and the letters of every case."`
+	JSON bool   `help:"Print the report as JSON."`
+	auditTemporal
+	NATS string `name:"nats" help:"NATS server URL." default:"nats://127.0.0.1:4222" env:"DOSSIER_NATS_URL"`
 }
 
 // verifyReport is the whole report of `dossier audit verify`.
@@ -44,7 +44,7 @@ func (c *auditVerifyCmd) Run(ctx context.Context, out io.Writer, logger *slog.Lo
 		return err
 	}
 	defer b.Close()
-	tc, err := engine.Dial(ctx, c.Temporal, logger)
+	tc, err := c.dial(ctx, logger)
 	if err != nil {
 		return err
 	}

@@ -100,7 +100,8 @@ func eventLine(e contract.Event) string {
 	return line
 }
 
-// sinceFlag is a time given as a duration ago (30m) or in RFC 3339.
+// sinceFlag is a time given as a duration ago (30m), a date (local
+// midnight) or in RFC 3339.
 type sinceFlag struct{ time.Time }
 
 // Decode reads the flag's value; a bad one is a usage error.
@@ -113,9 +114,13 @@ func (s *sinceFlag) Decode(ctx *kong.DecodeContext) error {
 		s.Time = time.Now().Add(-d)
 		return nil
 	}
+	if d, err := time.ParseInLocation(time.DateOnly, v, time.Local); err == nil {
+		s.Time = d
+		return nil
+	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return fmt.Errorf("want a duration ago such as 30m or 2h, or a time such as 2026-11-20T09:00:00+01:00; got %q", v)
+		return fmt.Errorf("want a duration ago such as 30m or 2h, a date such as 2026-11-20, or a time such as 2026-11-20T09:00:00+01:00; got %q", v)
 	}
 	s.Time = t
 	return nil

@@ -43,12 +43,16 @@ func buildDossier(t *testing.T) string {
 
 // devProcess is a running `dossier dev`.
 type devProcess struct {
-	cmd    *exec.Cmd
-	api    string
-	stderr *bytes.Buffer
+	cmd      *exec.Cmd
+	api      string
+	temporal string // Temporal's gRPC host:port
+	stderr   *bytes.Buffer
 }
 
-var apiLine = regexp.MustCompile(`Web app\s+(http://[^/\s]+)`)
+var (
+	apiLine      = regexp.MustCompile(`Web app\s+(http://[^/\s]+)`)
+	temporalLine = regexp.MustCompile(`Temporal gRPC\s+(\S+)`)
+)
 
 // startDev runs `dossier dev` on free ports and waits for its ready block.
 func startDev(t *testing.T, bin, dataDir string) *devProcess {
@@ -65,17 +69,22 @@ func startDev(t *testing.T, bin, dataDir string) *devProcess {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	ready := make(chan string, 1)
+	ready := make(chan [2]string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
+		var api string
 		for sc.Scan() {
 			if m := apiLine.FindStringSubmatch(sc.Text()); m != nil {
-				ready <- m[1]
+				api = m[1]
+			}
+			if m := temporalLine.FindStringSubmatch(sc.Text()); m != nil {
+				ready <- [2]string{api, m[1]}
 			}
 		}
 	}()
 	select {
-	case p.api = <-ready:
+	case addrs := <-ready:
+		p.api, p.temporal = addrs[0], addrs[1]
 	case <-time.After(90 * time.Second):
 		t.Fatalf("dossier dev printed no ready block in 90s; stderr:\n%s", p.stderr)
 	}

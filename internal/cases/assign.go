@@ -10,10 +10,16 @@ import (
 )
 
 // Assign makes assignee hold case id (a caseworker claims a case for
-// themself; a supervisor assigns it to anyone, or to nobody with ""). The
-// workflow's validator has the last word; refusals are logged.
+// themself; a supervisor assigns it to anyone, or to nobody with ""). Any
+// other role is forbidden whatever the stage; the workflow's validator has
+// the last word; refusals are logged.
 func (s *Service) Assign(ctx context.Context, actor contract.Actor, id, assignee string) (string, error) {
 	if _, err := s.Get(ctx, actor, id); err != nil {
+		return "", err
+	}
+	if !actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor) {
+		err := errorf(KindForbidden, "%s may not assign cases: a caseworker or supervisor role is required", actor.ID)
+		s.refused(ctx, actor, id, "assign", err)
 		return "", err
 	}
 	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{

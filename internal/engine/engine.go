@@ -47,9 +47,15 @@ func SearchAttributes() map[string]enumspb.IndexedValueType {
 
 // Dial connects to the Temporal frontend at address, in the dossier namespace.
 func Dial(ctx context.Context, address string, logger *slog.Logger) (client.Client, error) {
+	return DialNamespace(ctx, address, contract.Namespace, logger)
+}
+
+// DialNamespace connects to the Temporal frontend at address, in namespace;
+// the auditors' tools read a copy of the cases kept under another name.
+func DialNamespace(ctx context.Context, address, namespace string, logger *slog.Logger) (client.Client, error) {
 	c, err := client.DialContext(ctx, client.Options{
 		HostPort:  address,
-		Namespace: contract.Namespace,
+		Namespace: namespace,
 		Logger:    sdklog.NewStructuredLogger(logger),
 	})
 	if err != nil {

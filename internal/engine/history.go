@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 
-	"go.temporal.io/api/workflowservice/v1"
-
+	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/encoding/protojson"
-
-	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/dossier/dossier/internal/contract"
 )
@@ -19,7 +17,22 @@ import (
 // Temporal's standard JSON format, the one `temporal workflow show -o json`
 // prints and the SDK's replayer reads.
 func ExportHistory(ctx context.Context, c client.Client, id string) ([]byte, error) {
-	iter := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	hist, err := History(ctx, c, id, "")
+	if err != nil {
+		return nil, err
+	}
+	out, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(hist)
+	if err != nil {
+		return nil, fmt.Errorf("engine: encode history of %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// History returns every event of run runID of case id (its latest run when
+// runID is empty). Temporal's errors come back wrapped: a case Temporal
+// does not know is a *serviceerror.NotFound.
+func History(ctx context.Context, c client.Client, id, runID string) (*historypb.History, error) {
+	iter := c.GetWorkflowHistory(ctx, id, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	hist := &historypb.History{}
 	for iter.HasNext() {
 		event, err := iter.Next()
@@ -28,11 +41,7 @@ func ExportHistory(ctx context.Context, c client.Client, id string) ([]byte, err
 		}
 		hist.Events = append(hist.Events, event)
 	}
-	out, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(hist)
-	if err != nil {
-		return nil, fmt.Errorf("engine: encode history of %s: %w", id, err)
-	}
-	return out, nil
+	return hist, nil
 }
 
 // CaseIDs lists the ids of every case, open and closed, newest first, as
