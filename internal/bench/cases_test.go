@@ -1,0 +1,63 @@
+package bench_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dossier/dossier/config"
+	"github.com/dossier/dossier/internal/app"
+	"github.com/dossier/dossier/internal/bench"
+	"github.com/dossier/dossier/internal/contract"
+	"github.com/dossier/dossier/internal/devstack"
+)
+
+// TestCasesBenchmark runs a handful of cases and baseline workflows on the
+// real embedded stack: every case reaches its notification, the figures
+// are filled in, and progress is reported. Timings are not judged here.
+func TestCasesBenchmark(t *testing.T) {
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	stack := devstack.New(devstack.Options{DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0", NoUI: true, NoDemo: true, Logger: logger})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := stack.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer stack.Close()
+	deps, err := app.NewDeps(stack.Client(), stack.Bus(), config.Dev(), logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseline, err := bench.StartBaseline(stack.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer baseline.Stop()
+	var progress strings.Builder
+	res, err := bench.Cases(ctx, bench.Stack{Cases: deps.Cases(), NATS: stack.Bus().Conn, Baseline: baseline},
+		bench.CasesOptions{N: 6, Concurrency: 3, Progress: &progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, run := range []bench.Run{res.Dossier, res.Baseline} {
+		if run.Failed != 0 || run.CasesPerS <= 0 || run.CPUPerCase <= 0 || run.ToAwaiting.P50 <= 0 || run.ToNotified.P99 < run.ToNotified.P50 {
+			t.Errorf("%s: %+v", run.Name, run)
+		}
+	}
+	if res.Ratio <= 0 {
+		t.Errorf("ratio %v", res.Ratio)
+	}
+	auditor := contract.Actor{ID: "alex", Roles: []string{contract.RoleAuditor}}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		list, err := deps.Cases().List(ctx, auditor, "completed") // visibility follows a moment later
+		if err == nil && len(list) == 6 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d completed cases after the benchmark (%v), want 6", len(list), err)
+		}
+	}
+}
