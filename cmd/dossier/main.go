@@ -27,6 +27,7 @@ type cli struct {
 	Templates   templatesCmd   `cmd:"" help:"List, show, check and lock letter templates."`
 	DLQ         dlqCmd         `cmd:"" name:"dlq" help:"Inspect and resubmit the submissions that could not become cases."`
 	Events      eventsCmd      `cmd:"" help:"Follow the stage events published on dossier.events.>."`
+	Audit       auditCmd       `cmd:"" help:"Read what happened to a case, for auditors and citizens."`
 	LegacySim   legacySimCmd   `cmd:"" name:"legacy-sim" help:"Run simulated legacy systems (rna, population, voirie) answering on legacy.> from seed data."`
 	Healthcheck healthcheckCmd `cmd:"" help:"Exit 0 when the given /healthz URL answers 200 (for container healthchecks)."`
 }

@@ -11,10 +11,10 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 )
 
-// ExportHistory returns the full history of case id's latest run in
-// Temporal's standard JSON format, the one `temporal workflow show -o json`
-// prints and the SDK's replayer reads.
-func ExportHistory(ctx context.Context, c client.Client, id string) ([]byte, error) {
+// History returns the full history of case id's latest run. It returns
+// the Temporal client's error, such as *serviceerror.NotFound for a case
+// that does not exist.
+func History(ctx context.Context, c client.Client, id string) (*historypb.History, error) {
 	iter := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	hist := &historypb.History{}
 	for iter.HasNext() {
@@ -23,6 +23,17 @@ func ExportHistory(ctx context.Context, c client.Client, id string) ([]byte, err
 			return nil, fmt.Errorf("engine: history of %s: %w", id, err)
 		}
 		hist.Events = append(hist.Events, event)
+	}
+	return hist, nil
+}
+
+// ExportHistory returns the full history of case id's latest run in
+// Temporal's standard JSON format, the one `temporal workflow show -o json`
+// prints and the SDK's replayer reads.
+func ExportHistory(ctx context.Context, c client.Client, id string) ([]byte, error) {
+	hist, err := History(ctx, c, id)
+	if err != nil {
+		return nil, err
 	}
 	out, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(hist)
 	if err != nil {
