@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/dossier/dossier/internal/audit"
+	"github.com/dossier/dossier/internal/pdf/pdftest"
 )
 
 // freePort returns a TCP port free on the loopback right now.
@@ -60,7 +62,8 @@ func auditRun(t *testing.T, bin string, env []string, args ...string) string {
 }
 
 // TestAuditCommands reads a case the dev stack handled, as an auditor
-// does: the timeline from Temporal with the refused attempt from NATS.
+// does: the timeline from Temporal with the refused attempt from NATS, and
+// the explanation the citizen may ask for, as text and as a PDF.
 func TestAuditCommands(t *testing.T) {
 	bin := buildDossier(t)
 	id, env := auditedCase(t, bin)
@@ -78,5 +81,25 @@ func TestAuditCommands(t *testing.T) {
 	}
 	if tl.CaseID != id || tl.Letter == nil || len(tl.Letter.SHA256) != 64 || len(tl.Refused) != 1 || len(tl.Problems) != 0 {
 		t.Errorf("audit timeline --json: case %s, letter %+v, refused %+v, problems %v", tl.CaseID, tl.Letter, tl.Refused, tl.Problems)
+	}
+
+	explained := strings.Join(strings.Fields(auditRun(t, bin, env, "explain", id)), " ")
+	for _, want := range []string{"Explication du traitement de votre demande", "rédigé à partir d'un modèle de lettre, sans intelligence artificielle",
+		"approuvé par Camille Martin", "Objet de la demande : « inscription sur les listes électorales », fournie dans votre demande"} {
+		if !strings.Contains(explained, want) {
+			t.Errorf("audit explain does not say %q:\n%s", want, explained)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "explication.pdf")
+	if out := auditRun(t, bin, env, "explain", "-o", file, id); out != "" {
+		t.Errorf("audit explain -o printed %q, want the PDF only", out)
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := strings.Join(strings.Fields(pdftest.Text(t, raw)), " "); !strings.Contains(text, "sans intelligence artificielle") ||
+		!strings.Contains(text, "approuvé par Camille Martin") {
+		t.Errorf("audit explain -o: the PDF says:\n%s", text)
 	}
 }

@@ -17,18 +17,16 @@ import (
 	"github.com/dossier/dossier/internal/engine"
 )
 
-// auditCaseSource is where the auditors' commands read a case: its
-// history in Temporal, and the attempts it refused on NATS.
+// auditCaseSource is where the auditors' commands read a case's history.
 type auditCaseSource struct {
 	Temporal  string `help:"Temporal frontend host:port." default:"127.0.0.1:7233" env:"DOSSIER_TEMPORAL_ADDRESS"`
 	Namespace string `help:"Temporal namespace of the cases." default:"dossier" env:"DOSSIER_TEMPORAL_NAMESPACE"`
-	NATS      string `name:"nats" help:"NATS server URL, for the refused attempts (empty: leave them out)." default:"nats://127.0.0.1:4222" env:"DOSSIER_NATS_URL"`
 }
 
-// timeline reads case id's history and its refused attempts. Refused
-// attempts that cannot be read are left out, and the timeline says so in
-// its problems.
-func (s auditCaseSource) timeline(ctx context.Context, logger *slog.Logger, id string) (audit.Timeline, error) {
+// timeline reads case id's history, and its refused attempts from the
+// NATS server at natsURL unless it is empty. Refused attempts that cannot
+// be read are left out, and the timeline says so in its problems.
+func (s auditCaseSource) timeline(ctx context.Context, logger *slog.Logger, id, natsURL string) (audit.Timeline, error) {
 	c, err := client.DialContext(ctx, client.Options{HostPort: s.Temporal, Namespace: s.Namespace,
 		Logger: sdklog.NewStructuredLogger(logger)})
 	if err != nil {
@@ -39,7 +37,7 @@ func (s auditCaseSource) timeline(ctx context.Context, logger *slog.Logger, id s
 	if err != nil {
 		return audit.Timeline{}, err
 	}
-	refused, refusedErr := s.refused(ctx, id)
+	refused, refusedErr := refusedOf(ctx, natsURL, id)
 	tl, err := audit.TimelineOf(h, refused...)
 	if err == nil && refusedErr != nil {
 		tl.Problems = append(tl.Problems, "refused attempts not read: "+refusedErr.Error())
@@ -47,11 +45,12 @@ func (s auditCaseSource) timeline(ctx context.Context, logger *slog.Logger, id s
 	return tl, err
 }
 
-func (s auditCaseSource) refused(ctx context.Context, id string) ([]cases.Refusal, error) {
-	if s.NATS == "" {
+// refusedOf reads the refused attempts of case id kept on NATS.
+func refusedOf(ctx context.Context, natsURL, id string) ([]cases.Refusal, error) {
+	if natsURL == "" {
 		return nil, nil
 	}
-	b, err := bus.Dial(s.NATS, "dossier-audit", bus.AuthFromEnv())
+	b, err := bus.Dial(natsURL, "dossier-audit", bus.AuthFromEnv())
 	if err != nil {
 		return nil, err
 	}
@@ -61,12 +60,13 @@ func (s auditCaseSource) refused(ctx context.Context, id string) ([]cases.Refusa
 
 type auditTimelineCmd struct {
 	auditCaseSource
+	NATS string `name:"nats" help:"NATS server URL, for the refused attempts (empty: leave them out)." default:"nats://127.0.0.1:4222" env:"DOSSIER_NATS_URL"`
 	Case string `arg:"" help:"Case id."`
 	JSON bool   `help:"Print the timeline as JSON."`
 }
 
 func (c *auditTimelineCmd) Run(ctx context.Context, logger *slog.Logger, out io.Writer) error {
-	tl, err := c.timeline(ctx, logger, c.Case)
+	tl, err := c.timeline(ctx, logger, c.Case, c.NATS)
 	if err != nil {
 		return err
 	}

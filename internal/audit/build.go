@@ -162,6 +162,7 @@ func (b *builder) enter(stage contract.Stage, at time.Time) {
 // gives every stage its duration.
 func (b *builder) finish(last *historypb.HistoryEvent) {
 	t := b.t
+	t.AsOf = last.GetEventTime().AsTime()
 	if status, ok := closedStatus[last.GetEventType()]; ok {
 		t.Status, t.ClosedAt = status, last.GetEventTime().AsTime()
 	}

@@ -40,6 +40,9 @@ type Timeline struct {
 	Stage     contract.Stage `json:"stage"`
 	StartedAt time.Time      `json:"started_at"`
 	ClosedAt  time.Time      `json:"closed_at,omitzero"`
+	// AsOf is the time of the history's last event: what the timeline
+	// tells is true as of then.
+	AsOf time.Time `json:"as_of"`
 
 	Stages   []StageSpan                 `json:"stages"`
 	Facts    []Fact                      `json:"facts,omitempty"`
