@@ -152,6 +152,9 @@ func testLettersStored(t *testing.T, d *natsDeployment) {
 	if err := d.api.Refused(ctx(t), cases.Refusal{CaseID: "case-1", Action: "review:approve"}); err != nil {
 		t.Errorf("api keeps a refusal: %v", err)
 	}
+	if kept, err := d.api.RefusedOf(ctx(t), "case-1"); err != nil || len(kept) != 1 || kept[0].Action != "review:approve" {
+		t.Errorf("api reads the refusals back for the auditors: %+v, %v", kept, err)
+	}
 	if err := d.api.Ready(ctx(t)); err != nil {
 		t.Errorf("api readiness: %v", err)
 	}

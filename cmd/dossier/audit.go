@@ -18,9 +18,11 @@ import (
 
 // auditCmd holds the auditors' tools.
 type auditCmd struct {
-	Export auditExportCmd `cmd:"" help:"Write a case's workflow history in Temporal's JSON format (as temporal workflow show -o json)."`
-	Replay auditReplayCmd `cmd:"" help:"Replay case histories against the current workflow code and report any that diverges."`
-	Verify auditVerifyCmd `cmd:"" help:"Check the audit chain, its digests and the stored letters against their histories; exit 1 on any break."`
+	Export   auditExportCmd   `cmd:"" help:"Write a case's workflow history in Temporal's JSON format (as temporal workflow show -o json)."`
+	Replay   auditReplayCmd   `cmd:"" help:"Replay case histories against the current workflow code and report any that diverges."`
+	Timeline auditTimelineCmd `cmd:"" help:"Print a case's timeline: stages, data and sources, drafts, decisions, refused attempts, edits, letter, notifications."`
+	Explain  auditExplainCmd  `cmd:"" help:"Explain a decision to the citizen, in French (CRPA R311-3-1-2, AI Act art. 86): text, or a PDF with -o."`
+	Verify   auditVerifyCmd   `cmd:"" help:"Check the audit chain, its digests and the stored letters against their histories; exit 1 on any break."`
 }
 
 // auditTemporal is where the auditors' tools read the cases.

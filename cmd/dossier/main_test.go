@@ -54,11 +54,13 @@ var (
 	temporalLine = regexp.MustCompile(`Temporal gRPC\s+(\S+)`)
 )
 
-// startDev runs `dossier dev` on free ports and waits for its ready block.
-func startDev(t *testing.T, bin, dataDir string) *devProcess {
+// startDev runs `dossier dev` on free ports and waits for its ready block;
+// flags in more replace the defaults (the last one given wins).
+func startDev(t *testing.T, bin, dataDir string, more ...string) *devProcess {
 	t.Helper()
-	cmd := exec.Command(bin, "dev", "--data", dataDir, "--http", "127.0.0.1:0",
-		"--temporal-port", "0", "--nats-port", "0", "--ui-port", "0", "--smtp-port", "0", "--no-ui")
+	args := []string{"dev", "--data", dataDir, "--http", "127.0.0.1:0",
+		"--temporal-port", "0", "--nats-port", "0", "--ui-port", "0", "--smtp-port", "0", "--no-ui"}
+	cmd := exec.Command(bin, append(args, more...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -74,7 +74,7 @@ func NewWebHandler(ctx context.Context, d Deps, o WebOptions) (http.Handler, err
 		names[id] = s.Name
 	}
 	webApp := &web.Server{Cases: svc, Catalog: d.Catalog, Logger: d.Logger, Services: names, Secure: o.SecureCookies,
-		Verifications: d.Bus.Verifications()}
+		Verifications: d.Bus.Verifications(), Refusals: d.Bus, Administration: d.Config.Administration.Name}
 	if o.DemoSignIn {
 		webApp.Auth = DevSignIn{Accounts: apiServer.Accounts}
 	}

@@ -1,7 +1,3 @@
-// Package audit holds the auditors' tools: a case's workflow history in
-// Temporal's JSON format, and the replay of histories against the current
-// workflow code, which proves that the code still makes the decisions the
-// histories record.
 package audit
 
 import (

@@ -112,8 +112,6 @@ func checkDigest(d contract.AuditDigest, byIndex map[uint64]contract.AuditRecord
 	return nil
 }
 
-func short(h string) string { return h[:min(12, len(h))] }
-
 // LetterReport is what checking one case's stored letter found.
 type LetterReport struct {
 	CaseID string `json:"case_id"`

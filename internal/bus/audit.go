@@ -45,3 +45,45 @@ func (b *Bus) Refused(ctx context.Context, r cases.Refusal) error {
 	rec := contract.AuditRecord{Kind: "refusal", CaseID: r.CaseID, Type: r.Action, Actor: r.Actor.ID, At: r.At, Data: raw}
 	return b.AppendChain(ctx, rec, "audit.refusal."+hex.EncodeToString(sum[:16]))
 }
+
+// maxRefusedBatch bounds one fetch from the audit stream.
+const maxRefusedBatch = 256
+
+// RefusedOf returns the refused attempts kept for case caseID, in the order
+// they were kept. It reads the whole audit stream with an ephemeral pull
+// consumer that needs no acks and goes away by itself (an ordered
+// consumer would delete and create one at every fetch), and returns an
+// error when the stream cannot be read; records that do not decode are
+// skipped.
+func (b *Bus) RefusedOf(ctx context.Context, caseID string) ([]cases.Refusal, error) {
+	cons, err := b.JS.CreateConsumer(ctx, StreamAudit, jetstream.ConsumerConfig{
+		FilterSubject: SubjectRefused, AckPolicy: jetstream.AckNonePolicy, DeliverPolicy: jetstream.DeliverAllPolicy,
+		InactiveThreshold: 10 * time.Second, MemoryStorage: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bus: read %s: %w", StreamAudit, err)
+	}
+	var out []cases.Refusal
+	for pending := cons.CachedInfo().NumPending; pending > 0; {
+		batch, err := cons.Fetch(int(min(pending, maxRefusedBatch)), jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
+			return nil, fmt.Errorf("bus: read %s: %w", StreamAudit, err)
+		}
+		read := uint64(0)
+		for msg := range batch.Messages() {
+			read++
+			var r cases.Refusal
+			if json.Unmarshal(msg.Data(), &r) == nil && r.CaseID == caseID {
+				out = append(out, r)
+			}
+		}
+		if err := batch.Error(); err != nil {
+			return nil, fmt.Errorf("bus: read %s: %w", StreamAudit, err)
+		}
+		if read == 0 {
+			break
+		}
+		pending -= min(read, pending)
+	}
+	return out, nil
+}

@@ -122,7 +122,8 @@ func (s *Server) showCase(req *request, status int, done, refused string) {
 		"CanReview":        st.Stage == contract.StageAwaitingApproval && req.sess.actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor),
 		"CanAct":           req.sess.actor.HasRole(contract.RoleCaseworker, contract.RoleSupervisor),
 		"PendingDocuments": pendingDocuments(st),
-		"Supervisor":       req.sess.actor.HasRole(contract.RoleSupervisor)})
+		"Supervisor":       req.sess.actor.HasRole(contract.RoleSupervisor),
+		"CanAudit":         canAudit(req.sess.actor)})
 }
 
 func (s *Server) review(req *request) {

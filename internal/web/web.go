@@ -13,10 +13,12 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/dossier/dossier/internal/cases"
 	"github.com/dossier/dossier/internal/contract"
+	"github.com/dossier/dossier/internal/pdf"
 	"github.com/dossier/dossier/templates"
 )
 
@@ -46,8 +48,13 @@ type Server struct {
 	OIDC *oidcSignIn
 	// Verifications back the public page /verify/{code}.
 	Verifications VerificationStore
-	sessions      *sessions
-	pages         map[string]*template.Template
+	// Refusals are read back for the audit page; nil leaves them out.
+	Refusals RefusalReader
+	// Administration heads the explanations of decisions.
+	Administration string
+	sessions       *sessions
+	pages          map[string]*template.Template
+	renderer       *pdf.Renderer
 }
 
 // Handler returns the web app's routes, protected against cross-origin
@@ -57,6 +64,11 @@ func (s *Server) Handler() (http.Handler, error) {
 	if err := s.parsePages(); err != nil {
 		return nil, err
 	}
+	renderer, err := pdf.NewRenderer()
+	if err != nil {
+		return nil, err
+	}
+	s.renderer = renderer
 	static, _ := fs.Sub(staticFiles, "static")
 	mux := http.NewServeMux()
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
@@ -69,6 +81,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.Handle("GET /inbox", s.auth(s.inbox))
 	mux.Handle("GET /cases/{id}", s.auth(s.casePage))
 	mux.Handle("GET /cases/{id}/document", s.auth(s.document))
+	mux.Handle("GET /cases/{id}/audit", s.auth(s.auditPage))
+	mux.Handle("GET /cases/{id}/explanation.pdf", s.auth(s.explanation))
 	mux.Handle("POST /cases/{id}/review", s.auth(s.review))
 	mux.Handle("POST /cases/{id}/preview", s.auth(s.preview))
 	mux.Handle("POST /cases/{id}/assign", s.auth(s.assign))
@@ -145,7 +159,7 @@ func (s *Server) render(req *request, name string, data map[string]any) {
 
 func (s *Server) parsePages() error {
 	s.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "inbox", "case", "batch", "error", "verify"} {
+	for _, name := range []string{"login", "inbox", "case", "batch", "error", "verify", "audit"} {
 		t, err := template.New(name).Funcs(s.funcs()).ParseFS(pageFiles, "pages/layout.html", "pages/"+name+".html")
 		if err != nil {
 			return err
@@ -172,6 +186,9 @@ func (s *Server) funcs() template.FuncMap {
 		"diff":     diffHTML,
 		"pct":      func(f float64) int { return int(f*100 + 0.5) },
 		"add":      func(a, b int) int { return a + b },
+		"clock":    clock,
+		"ratio":    func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) },
+		"duration": duration,
 	}
 }
 
