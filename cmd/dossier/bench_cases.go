@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,8 +10,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/dossier/dossier/config"
-	"github.com/dossier/dossier/internal/app"
 	"github.com/dossier/dossier/internal/bench"
 	"github.com/dossier/dossier/internal/devstack"
 )
@@ -33,12 +30,12 @@ func (c *benchCasesCmd) Validate() error {
 }
 
 func (c *benchCasesCmd) Run(ctx context.Context, out io.Writer, logger *slog.Logger) error {
-	stack, done, err := benchStack(ctx, c.Data)
+	stack, _, done, err := benchStackIn(ctx, c.Data, devstack.Options{})
 	if err != nil {
 		return err
 	}
 	defer done()
-	deps, err := app.NewDeps(stack.Client(), stack.Bus(), config.Dev(), logger)
+	svc, err := benchCases(stack, logger)
 	if err != nil {
 		return err
 	}
@@ -55,12 +52,10 @@ func (c *benchCasesCmd) Run(ctx context.Context, out io.Writer, logger *slog.Log
 		defer stop()
 	}
 	fmt.Fprintf(os.Stderr, "Running %d cases, %d at a time, then the baseline…\n", c.N, c.Concurrency)
-	res, err := bench.Cases(ctx, bench.Stack{Cases: deps.Cases(), NATS: stack.Bus().Conn, Baseline: baseline},
+	res, err := bench.Cases(ctx, bench.Stack{Cases: svc, NATS: stack.Bus().Conn, Baseline: baseline},
 		bench.CasesOptions{N: c.N, Concurrency: c.Concurrency, Progress: os.Stderr})
 	if c.JSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if err := writeJSON(out, res); err != nil {
 			return err
 		}
 	} else {
@@ -69,26 +64,28 @@ func (c *benchCasesCmd) Run(ctx context.Context, out io.Writer, logger *slog.Log
 	return err
 }
 
-// benchStack starts the embedded stack, quiet, on free ports, in dir or a
-// fresh temporary directory that done removes.
-func benchStack(ctx context.Context, dir string) (*devstack.App, func(), error) {
+// benchStackIn starts the embedded stack with opts, quiet, on free ports,
+// in dir or a fresh temporary directory that done removes; it returns the
+// directory used.
+func benchStackIn(ctx context.Context, dir string, opts devstack.Options) (*devstack.App, string, func(), error) {
 	cleanup := func() {}
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "dossier-bench-")
 		if err != nil {
-			return nil, nil, err
+			return nil, "", nil, err
 		}
 		dir, cleanup = tmp, func() { os.RemoveAll(tmp) }
 	}
-	stack := devstack.New(devstack.Options{DataDir: dir, HTTPAddr: "127.0.0.1:0", NoUI: true, NoDemo: true,
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	opts.DataDir, opts.HTTPAddr, opts.NoUI, opts.NoDemo = dir, "127.0.0.1:0", true, true
+	opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	stack := devstack.New(opts)
 	sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	if err := stack.Start(sctx); err != nil {
 		cleanup()
-		return nil, nil, err
+		return nil, "", nil, err
 	}
-	return stack, func() { stack.Close(); cleanup() }, nil
+	return stack, dir, func() { stack.Close(); cleanup() }, nil
 }
 
 func printCases(out io.Writer, r bench.CasesResult) {

@@ -162,11 +162,8 @@ var (
 // oneCase submits case i, approves it once it awaits approval, and waits
 // for its citizen to be notified.
 func oneCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int) (time.Duration, time.Duration, error) {
-	sub := contract.Submission{Template: "accuse-reception", Language: "fr",
-		Applicant: contract.Applicant{Name: fmt.Sprintf("Usager %d", i), Email: "usager@example.org", Address: []string{"1 place de la Mairie", "49000 Montreuil-sur-Loire"}},
-		Facts:     map[string]string{"request_subject": "inscription sur les listes électorales", "received_on": time.Now().AddDate(0, 0, -1).Format(time.DateOnly)}}
 	key := fmt.Sprintf("bench-%d-%d", time.Now().UnixNano(), i)
-	id, _, err := submitWatched(ctx, svc, w, sub, key)
+	id, _, err := submitWatched(ctx, svc, w, benchSubmission(i), key)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -185,6 +182,13 @@ func oneCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int) (tim
 		return 0, 0, err
 	}
 	return toAwaiting, time.Since(approved), nil
+}
+
+// benchSubmission is the acknowledgement of receipt case i asks for.
+func benchSubmission(i int) contract.Submission {
+	return contract.Submission{Template: "accuse-reception", Language: "fr",
+		Applicant: contract.Applicant{Name: fmt.Sprintf("Usager %d", i), Email: "usager@example.org", Address: []string{"1 place de la Mairie", "49000 Montreuil-sur-Loire"}},
+		Facts:     map[string]string{"request_subject": "inscription sur les listes électorales", "received_on": time.Now().AddDate(0, 0, -1).Format(time.DateOnly)}}
 }
 
 // submitWatched submits a case whose events are watched from before it

@@ -2,14 +2,10 @@ package bench_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/dossier/dossier/config"
-	"github.com/dossier/dossier/internal/app"
 	"github.com/dossier/dossier/internal/bench"
 	"github.com/dossier/dossier/internal/contract"
 	"github.com/dossier/dossier/internal/devstack"
@@ -19,25 +15,17 @@ import (
 // real embedded stack: every case reaches its notification, the figures
 // are filled in, and progress is reported. Timings are not judged here.
 func TestCasesBenchmark(t *testing.T) {
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	stack := devstack.New(devstack.Options{DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0", NoUI: true, NoDemo: true, Logger: logger})
+	app, s := stack(t, devstack.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := stack.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer stack.Close()
-	deps, err := app.NewDeps(stack.Client(), stack.Bus(), config.Dev(), logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	baseline, err := bench.StartBaseline(stack.Client())
+	baseline, err := bench.StartBaseline(app.Client())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer baseline.Stop()
 	var progress strings.Builder
-	res, err := bench.Cases(ctx, bench.Stack{Cases: deps.Cases(), NATS: stack.Bus().Conn, Baseline: baseline},
+	s.Baseline = baseline
+	res, err := bench.Cases(ctx, s,
 		bench.CasesOptions{N: 6, Concurrency: 3, Progress: &progress})
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +40,7 @@ func TestCasesBenchmark(t *testing.T) {
 	}
 	auditor := contract.Actor{ID: "alex", Roles: []string{contract.RoleAuditor}}
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		list, err := deps.Cases().List(ctx, auditor, "completed") // visibility follows a moment later
+		list, err := s.Cases.List(ctx, auditor, "completed") // visibility follows a moment later
 		if err == nil && len(list) == 6 {
 			break
 		}

@@ -7,12 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
-	"github.com/dossier/dossier/internal/bus"
-	"github.com/dossier/dossier/internal/cases"
 	"github.com/dossier/dossier/internal/contract"
 	"github.com/dossier/dossier/internal/devstack"
 )
@@ -222,18 +217,11 @@ func TestServicesBoundWhatCaseworkersSee(t *testing.T) {
 // kept on dossier.audit.refused with who, when and why.
 func checkRefusalKept(t *testing.T, app *devstack.App, id, actor, reason string) {
 	t.Helper()
-	cons, err := app.Bus().JS.OrderedConsumer(context.Background(), bus.StreamAudit, jetstream.OrderedConsumerConfig{})
-	if err != nil {
-		t.Fatal(err)
+	refused, err := app.Bus().RefusedOf(context.Background(), id)
+	if err != nil || len(refused) != 1 {
+		t.Fatalf("refused attempts kept: %+v (%v), want one", refused, err)
 	}
-	msg, err := cons.Next(jetstream.FetchMaxWait(5 * time.Second))
-	if err != nil {
-		t.Fatalf("no refused attempt kept: %v", err)
-	}
-	var r cases.Refusal
-	if err := json.Unmarshal(msg.Data(), &r); err != nil {
-		t.Fatal(err)
-	}
+	r := refused[0]
 	if r.CaseID != id || r.Actor.ID != actor || !strings.Contains(r.Reason, reason) || r.At.IsZero() || r.Action != "review:approve" {
 		t.Errorf("refusal kept as %+v, want %s refused on %s for %q", r, actor, id, reason)
 	}

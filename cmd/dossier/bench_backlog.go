@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/dossier/dossier/config"
+	"github.com/dossier/dossier/internal/app"
+	"github.com/dossier/dossier/internal/bench"
+	"github.com/dossier/dossier/internal/cases"
+	"github.com/dossier/dossier/internal/devstack"
+	"github.com/dossier/dossier/internal/llm"
+)
+
+type benchBacklogCmd struct {
+	N           int    `help:"Number of cases left waiting for approval." default:"20000"`
+	Concurrency int    `help:"Cases submitted at once." default:"32"`
+	InboxRuns   int    `help:"Reads of a caseworker's inbox once the cases wait." default:"20"`
+	Data        string `help:"Data directory of the embedded stack; a fresh temporary one when empty." type:"path"`
+	JSON        bool   `help:"Print the figures as JSON."`
+}
+
+func (c *benchBacklogCmd) Run(ctx context.Context, out io.Writer, logger *slog.Logger) error {
+	if c.N < 1 || c.Concurrency < 1 {
+		return fmt.Errorf("--n and --concurrency must be at least 1")
+	}
+	stack, dir, done, err := benchStackIn(ctx, c.Data, devstack.Options{})
+	if err != nil {
+		return err
+	}
+	defer done()
+	svc, err := benchCases(stack, logger)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "Leaving %d cases waiting for approval, %d submitted at a time…\n", c.N, c.Concurrency)
+	res, err := bench.Backlog(ctx, bench.Stack{Cases: svc, NATS: stack.Bus().Conn},
+		bench.BacklogOptions{N: c.N, Concurrency: c.Concurrency, InboxRuns: c.InboxRuns, DataDir: dir, Progress: os.Stderr})
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		return writeJSON(out, res)
+	}
+	fmt.Fprintf(out, "cases waiting        %d\n", res.Cases)
+	fmt.Fprintf(out, "start rate           %.1f cases/s (submitted to awaiting approval)\n", res.StartRate)
+	fmt.Fprintf(out, "inbox, first read    %s (%d cases in the caseworker's inbox)\n", ms(res.InboxFirst), res.InboxTotal)
+	fmt.Fprintf(out, "inbox, next reads    p50 %s, p95 %s\n", ms(res.Inbox.P50), ms(res.Inbox.P95))
+	fmt.Fprintf(out, "process RSS          %.0f MiB (Temporal, NATS and the worker, cache of %d cases)\n", float64(res.RSS)/(1<<20), app.DefaultWorkflowCache)
+	fmt.Fprintf(out, "disk per case        %.1f KB\n", float64(res.DiskPerCase)/1000)
+	return nil
+}
+
+type benchOverheadCmd struct {
+	N          int           `help:"Number of cases, run one after another." default:"20"`
+	LLMLatency time.Duration `name:"llm-latency" help:"Latency of the stub model endpoint." default:"2s"`
+	JSON       bool          `help:"Print the figures as JSON."`
+}
+
+func (c *benchOverheadCmd) Run(ctx context.Context, out io.Writer, logger *slog.Logger) error {
+	if c.N < 1 {
+		return fmt.Errorf("--n must be at least 1")
+	}
+	model, err := bench.StartModelStub(c.LLMLatency)
+	if err != nil {
+		return err
+	}
+	defer model.Close()
+	models := llm.Registry{Default: "bench", Models: map[string]llm.Model{"bench": {URL: model.URL(), Model: "bench-model", Timeout: c.LLMLatency + 30*time.Second}}}
+	stack, _, done, err := benchStackIn(ctx, "", devstack.Options{Models: models})
+	if err != nil {
+		return err
+	}
+	defer done()
+	svc, err := benchCases(stack, logger)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "Running %d cases drafted by a model that answers in %s…\n", c.N, c.LLMLatency)
+	res, err := bench.Overhead(ctx, bench.Stack{Cases: svc, NATS: stack.Bus().Conn}, c.N, c.LLMLatency)
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		return writeJSON(out, res)
+	}
+	fmt.Fprintf(out, "cases                       %d, one at a time\n", res.Cases)
+	fmt.Fprintf(out, "submit → awaiting approval  p50 %s, p95 %s\n", ms(res.ToAwaiting.P50), ms(res.ToAwaiting.P95))
+	fmt.Fprintf(out, "  of which the model        p50 %s\n", ms(res.Model.P50))
+	fmt.Fprintf(out, "  of which Dossier          p50 %s, p95 %s: %.1f %% of the case's time\n", ms(res.Ours.P50), ms(res.Ours.P95), 100*res.OursShare)
+	fmt.Fprintf(out, "approval → notified         p50 %s, p95 %s (no model)\n", ms(res.ToNotified.P50), ms(res.ToNotified.P95))
+	return nil
+}
+
+// benchCases is the case service over the stack's clients.
+func benchCases(stack *devstack.App, logger *slog.Logger) (*cases.Service, error) {
+	deps, err := app.NewDeps(stack.Client(), stack.Bus(), config.Dev(), logger)
+	if err != nil {
+		return nil, err
+	}
+	return deps.Cases(), nil
+}
+
+func writeJSON(out io.Writer, v any) error {
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

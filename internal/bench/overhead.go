@@ -1,0 +1,156 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dossier/dossier/internal/cases"
+	"github.com/dossier/dossier/internal/contract"
+	"github.com/dossier/dossier/internal/intake"
+)
+
+// ModelStub is an OpenAI-compatible endpoint that answers every draft
+// after a fixed latency with the reference text the prompt carries (the
+// template drafter's letter), which passes the guardrails: the benchmark
+// then measures Dossier around a model of known speed.
+type ModelStub struct {
+	Latency time.Duration
+	srv     *http.Server
+	ln      net.Listener
+}
+
+// StartModelStub listens on a free loopback port.
+func StartModelStub(latency time.Duration) (*ModelStub, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	m := &ModelStub{Latency: latency, ln: ln}
+	m.srv = &http.Server{Handler: http.HandlerFunc(m.serve), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = m.srv.Serve(ln) }()
+	return m, nil
+}
+
+// URL is the stub's OpenAI-compatible base URL.
+func (m *ModelStub) URL() string { return "http://" + m.ln.Addr().String() + "/v1" }
+
+// Close stops the stub.
+func (m *ModelStub) Close() { _ = m.srv.Close() }
+
+func (m *ModelStub) serve(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Model    string `json:"model"`
+		Messages []struct {
+			Content string `json:"content"`
+		} `json:"messages"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	text := ""
+	for _, msg := range req.Messages {
+		if _, after, ok := strings.Cut(msg.Content, "<<<REFERENCE\n"); ok {
+			text, _, _ = strings.Cut(after, "\nREFERENCE>>>")
+		}
+	}
+	select {
+	case <-time.After(m.Latency):
+	case <-r.Context().Done():
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"id": "bench", "object": "chat.completion", "created": time.Now().Unix(), "model": req.Model,
+		"choices": []map[string]any{{"index": 0, "finish_reason": "stop", "message": map[string]string{"role": "assistant", "content": text}}},
+		"usage":   map[string]int{"prompt_tokens": 800, "completion_tokens": 300, "total_tokens": 1100},
+	})
+}
+
+// OverheadResult is the overhead benchmark's report: how much of a case's
+// time to reach its caseworkers is the model's, and how much is Dossier's.
+type OverheadResult struct {
+	Cases        int           `json:"cases"`
+	ModelLatency time.Duration `json:"model_latency_ns"`
+	// ToAwaiting is submit → awaiting approval; Model the model calls'
+	// time in it, as the draft's provenance records it; Ours the rest.
+	ToAwaiting Latencies `json:"submit_to_awaiting"`
+	Model      Latencies `json:"model"`
+	Ours       Latencies `json:"ours"`
+	// OursShare is the median of each case's share of its time to
+	// awaiting approval that is not the model's.
+	OursShare  float64   `json:"ours_share"`
+	ToNotified Latencies `json:"approval_to_notified"`
+}
+
+// Overhead runs n cases drafted by the stub model (the stack must be
+// configured with it), one at a time so that the cases do not wait for one
+// another, and compares their time to reach the caseworkers with the
+// model's own time.
+func Overhead(ctx context.Context, s Stack, n int, latency time.Duration) (OverheadResult, error) {
+	res := OverheadResult{Cases: n, ModelLatency: latency}
+	w, err := watchEvents(s.NATS)
+	if err != nil {
+		return res, err
+	}
+	defer w.close()
+	var toAwaiting, model, ours, notified []time.Duration
+	var shares []float64
+	for i := range n {
+		a, m, nt, err := overheadCase(ctx, s.Cases, w, i)
+		if err != nil {
+			return res, err
+		}
+		toAwaiting, model, ours, notified = append(toAwaiting, a), append(model, m), append(ours, a-m), append(notified, nt)
+		shares = append(shares, float64(a-m)/float64(a))
+	}
+	res.ToAwaiting, res.Model, res.Ours, res.ToNotified = summarize(toAwaiting), summarize(model), summarize(ours), summarize(notified)
+	res.OursShare = median(shares)
+	return res, nil
+}
+
+func overheadCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int) (toAwaiting, model, toNotified time.Duration, err error) {
+	key := fmt.Sprintf("bench-overhead-%d-%d", time.Now().UnixNano(), i)
+	id := intake.CaseID("bench", benchSubmitter.ID, key)
+	ch := w.wait(id)
+	defer w.forget(id)
+	start := time.Now()
+	if _, _, err := svc.Submit(ctx, cases.Submission{Body: benchSubmission(i), By: benchSubmitter, Channel: "bench", Key: key}); err != nil {
+		return 0, 0, 0, err
+	}
+	if err := waitEvent(ctx, ch, contract.EventDrafted); err != nil {
+		return 0, 0, 0, err
+	}
+	toAwaiting = time.Since(start)
+	st, err := svc.Get(ctx, benchReviewer, id)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if st.Draft == nil || st.Draft.Drafter != "llm" {
+		return 0, 0, 0, fmt.Errorf("bench: case %s was not drafted by the model: %+v", id, st.Draft)
+	}
+	model = time.Duration(st.Draft.LatencyMS) * time.Millisecond
+	approved := time.Now()
+	if err := approve(ctx, svc, id); err != nil {
+		return 0, 0, 0, err
+	}
+	if err := waitEvent(ctx, ch, contract.EventNotified); err != nil {
+		return 0, 0, 0, err
+	}
+	return toAwaiting, model, time.Since(approved), nil
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
