@@ -69,7 +69,7 @@ func testEventsFollowed(t *testing.T, d *natsDeployment, legacy *nats.Conn, js j
 	}
 	worker := &activities.Activities{Events: d.worker, Audit: d.worker}
 	e := contract.Event{Type: contract.EventSubmitted, CaseID: "case-1", Time: time.Now()}
-	if err := worker.PublishEvent(ctx(t), e); err != nil {
+	if _, err := worker.PublishEvent(ctx(t), e); err != nil {
 		t.Fatalf("publish event and chain it: %v", err)
 	}
 	if _, err := d.worker.PublishDigest(ctx(t), "2026-11-27", time.Now()); err != nil {

@@ -66,8 +66,14 @@ func (a *Activities) email(in contract.NotifyInput, letter []byte) Email {
 // PublishEvent publishes a stage event on dossier.events.<type> in its
 // CloudEvents envelope, with a message id (also the envelope's id) built
 // from the case, the event and the draft version, so that a retried
-// publish is dropped by the bus as a duplicate.
-func (a *Activities) PublishEvent(ctx context.Context, e contract.Event) error {
+// publish is dropped by the bus as a duplicate, and chains it for the
+// auditors. It returns the event: a local activity's marker keeps its
+// result, not its input, and the case's history must keep the event.
+func (a *Activities) PublishEvent(ctx context.Context, e contract.Event) (contract.Event, error) {
+	return e, a.publishEvent(ctx, e)
+}
+
+func (a *Activities) publishEvent(ctx context.Context, e contract.Event) error {
 	msgID := fmt.Sprintf("%s.%s.%d", e.CaseID, e.Type, e.Version)
 	if e.Seq > 0 {
 		msgID += fmt.Sprintf(".%d", e.Seq) // repeated events of one version: assignments, reminders

@@ -31,7 +31,7 @@ func (*stubs) Render(context.Context, contract.RenderInput) (contract.Document, 
 func (*stubs) Notify(context.Context, contract.NotifyInput) (contract.Notification, error) {
 	return contract.Notification{}, nil
 }
-func (*stubs) PublishEvent(context.Context, contract.Event) error { return nil }
+func (*stubs) PublishEvent(_ context.Context, e contract.Event) (contract.Event, error) { return e, nil }
 func (*stubs) DelegateTask(context.Context, contract.TaskInput) (contract.TaskAnswer, error) {
 	return contract.TaskAnswer{}, nil
 }
@@ -112,10 +112,10 @@ func (s *caseSuite) SetupTest() {
 	s.env.OnActivity(contract.ActivityNotify, mock.Anything, mock.Anything).AfterFn(func() time.Duration { return s.notifyTakes }).Return(
 		contract.Notification{Channel: "email", MessageID: "m@dossier"}, nil)
 	s.env.OnActivity(contract.ActivityPublish, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, e contract.Event) error {
+		func(_ context.Context, e contract.Event) (contract.Event, error) {
 			s.events = append(s.events, e.Type)
 			s.published = append(s.published, e)
-			return nil
+			return e, nil
 		})
 	s.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
 		sa := args.Get(0).(temporal.SearchAttributes)

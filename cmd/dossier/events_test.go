@@ -125,7 +125,7 @@ func eventsNATS(t *testing.T) (string, func(*testing.T, contract.Event)) {
 	return ns.ClientURL(), func(t *testing.T, e contract.Event) {
 		t.Helper()
 		e.Template, e.Time = "accuse-reception", time.Now()
-		if err := worker.PublishEvent(context.Background(), e); err != nil {
+		if _, err := worker.PublishEvent(context.Background(), e); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	commonpb "go.temporal.io/api/common/v1"
 	failurepb "go.temporal.io/api/failure/v1"
+	historypb "go.temporal.io/api/history/v1"
 
 	"github.com/dossier/dossier/internal/contract"
 )
@@ -26,6 +27,31 @@ func (b *builder) scheduled(act *activity) {
 		if b.decode("letter rendered at "+act.at.Format(time.RFC3339), act.input, &in) {
 			b.approved(in)
 		}
+	}
+}
+
+// localActivityMarker is the SDK's record of a local activity that ran:
+// its type (a field of the marker's "data" detail) and its result.
+const localActivityMarker = "LocalActivity"
+
+// marker reads a local activity's marker: the stage events published from
+// local activities, whose result is the event published.
+func (b *builder) marker(m *historypb.MarkerRecordedEventAttributes, at time.Time) {
+	if m.GetMarkerName() != localActivityMarker {
+		return
+	}
+	var data struct{ ActivityType string }
+	what := "local activity recorded at " + at.Format(time.RFC3339)
+	if !b.decode(what, m.GetDetails()["data"], &data) || data.ActivityType != contract.ActivityPublish {
+		return
+	}
+	if m.GetFailure() != nil {
+		b.problem("an event recorded at %s was never published: %s", at.Format(time.RFC3339), failureText(m.GetFailure()))
+		return
+	}
+	var e contract.Event
+	if b.decode(what, m.GetDetails()["result"], &e) {
+		b.published(e)
 	}
 }
 

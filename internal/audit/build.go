@@ -117,6 +117,8 @@ func (b *builder) add(e *historypb.HistoryEvent) {
 	case enumspb.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
 		a := e.GetActivityTaskTimedOutEventAttributes()
 		b.activityFailed(a.GetScheduledEventId(), a.GetFailure(), at)
+	case enumspb.EVENT_TYPE_MARKER_RECORDED:
+		b.marker(e.GetMarkerRecordedEventAttributes(), at)
 	case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
 		b.accepted(e.GetWorkflowExecutionUpdateAcceptedEventAttributes())
 	case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:

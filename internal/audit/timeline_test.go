@@ -78,6 +78,18 @@ func TestTimelineOfStoredHistories(t *testing.T) {
 				t.Errorf("submitted by %q over %q, status %q", tl.SubmittedBy.ID, tl.Channel, tl.Status)
 			}
 		}},
+		{"approved-local-publish", delivered, func(t *testing.T, tl audit.Timeline) {
+			var types []string
+			for _, e := range tl.Events {
+				types = append(types, e.Type)
+			}
+			if strings.Join(types, ",") != "submitted,drafted,approved,rendered,notified,completed" {
+				t.Errorf("events %v, want the six published from local activities", types)
+			}
+			if len(tl.Reviews) != 1 || tl.Letter == nil || len(tl.Notified) != 1 {
+				t.Errorf("reviews %+v, letter %+v, notifications %+v", tl.Reviews, tl.Letter, tl.Notified)
+			}
+		}},
 		{"rejected", []contract.Stage{contract.StagePrefilling, contract.StageDrafting, contract.StageAwaitingApproval, contract.StageRejected},
 			func(t *testing.T, tl audit.Timeline) {
 				if len(tl.Reviews) != 1 || tl.Reviews[0].Decision != contract.DecisionReject || tl.Reviews[0].Comment != "Demande hors compétence de la commune." {
