@@ -136,9 +136,14 @@ type outcome struct {
 }
 
 func (s *caseSuite) review(delay time.Duration, in contract.ReviewInput) *outcome {
+	return s.update(delay, contract.UpdateReview, in.Reviewer.ID+delay.String(), in)
+}
+
+// update sends Update name with in after delay and records its outcome.
+func (s *caseSuite) update(delay time.Duration, name, id string, in any) *outcome {
 	out := &outcome{}
 	s.env.RegisterDelayedCallback(func() {
-		s.env.UpdateWorkflow(contract.UpdateReview, in.Reviewer.ID+time.Duration(delay).String(), &testsuite.TestUpdateCallback{
+		s.env.UpdateWorkflow(name, id, &testsuite.TestUpdateCallback{
 			OnReject: func(err error) { out.err, out.done = err, true },
 			OnAccept: func() {},
 			OnComplete: func(v interface{}, err error) {

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
-	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/dossier/dossier/internal/contract"
@@ -19,20 +18,7 @@ func requestDocuments(version int, by contract.Actor, due string) contract.Revie
 
 // received sends the documents-received Update after delay.
 func (s *caseSuite) received(delay time.Duration, in contract.DocumentsReceived) *outcome {
-	out := &outcome{}
-	s.env.RegisterDelayedCallback(func() {
-		s.env.UpdateWorkflow(contract.UpdateDocumentsReceived, "docs"+delay.String(), &testsuite.TestUpdateCallback{
-			OnReject: func(err error) { out.err, out.done = err, true },
-			OnAccept: func() {},
-			OnComplete: func(v interface{}, err error) {
-				out.done, out.err = true, err
-				if r, ok := v.(contract.ReviewResult); ok {
-					out.result = r
-				}
-			},
-		}, in)
-	}, delay)
-	return out
+	return s.update(delay, contract.UpdateDocumentsReceived, "docs"+delay.String(), in)
 }
 
 // letters records the demande-pieces cases the workflow prepares and

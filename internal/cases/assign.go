@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"go.temporal.io/sdk/client"
-
 	"github.com/dossier/dossier/internal/contract"
 )
 
@@ -22,20 +20,9 @@ func (s *Service) Assign(ctx context.Context, actor contract.Actor, id, assignee
 		s.refused(ctx, actor, id, "assign", err)
 		return "", err
 	}
-	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: id, UpdateName: contract.UpdateAssign, WaitForStage: client.WorkflowUpdateStageCompleted,
-		Args: []any{contract.AssignInput{Assignee: assignee, By: actor}},
-	})
 	var got string
-	if err == nil {
-		err = handle.Get(ctx, &got)
-	}
-	if err != nil {
-		err = reviewError(err, id)
-		s.refused(ctx, actor, id, "assign", err)
-		return "", err
-	}
-	return got, nil
+	err := s.update(ctx, actor, id, contract.UpdateAssign, "assign", contract.AssignInput{Assignee: assignee, By: actor}, &got)
+	return got, err
 }
 
 // Refusal is an attempt the case refused: who, when, what and why.

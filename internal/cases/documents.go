@@ -3,8 +3,6 @@ package cases
 import (
 	"context"
 
-	"go.temporal.io/sdk/client"
-
 	"github.com/dossier/dossier/internal/contract"
 )
 
@@ -32,20 +30,7 @@ func (s *Service) DocumentsReceived(ctx context.Context, actor contract.Actor, i
 		return contract.ReviewResult{}, err
 	}
 	in.By = actor
-	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   id,
-		UpdateName:   contract.UpdateDocumentsReceived,
-		Args:         []any{in},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
 	var res contract.ReviewResult
-	if err == nil {
-		err = handle.Get(ctx, &res)
-	}
-	if err != nil {
-		err = reviewError(err, id)
-		s.refused(ctx, actor, id, "documents-received", err)
-		return contract.ReviewResult{}, err
-	}
-	return res, nil
+	err = s.update(ctx, actor, id, contract.UpdateDocumentsReceived, "documents-received", in, &res)
+	return res, err
 }

@@ -28,22 +28,30 @@ func (s *Service) Review(ctx context.Context, actor contract.Actor, id string, i
 		return contract.ReviewResult{}, err
 	}
 	in.Reviewer = actor
+	var res contract.ReviewResult
+	err := s.update(ctx, actor, id, contract.UpdateReview, "review:"+string(in.Decision), in, &res)
+	return res, err
+}
+
+// update sends Update name with arg to case id, waits for the workflow to
+// accept and apply it, and decodes its result into res; a refusal from the
+// workflow's validator comes back with its kind and is kept on the audit
+// trail as actor's refused action.
+func (s *Service) update(ctx context.Context, actor contract.Actor, id, name, action string, arg, res any) error {
 	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   id,
-		UpdateName:   contract.UpdateReview,
-		Args:         []any{in},
+		UpdateName:   name,
+		Args:         []any{arg},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
-	var res contract.ReviewResult
 	if err == nil {
-		err = handle.Get(ctx, &res)
+		err = handle.Get(ctx, res)
 	}
 	if err != nil {
 		err = reviewError(err, id)
-		s.refused(ctx, actor, id, "review:"+string(in.Decision), err)
-		return contract.ReviewResult{}, err
+		s.refused(ctx, actor, id, action, err)
 	}
-	return res, nil
+	return err
 }
 
 // reviewError maps a refusal from the workflow's validator to a kind.

@@ -3,7 +3,6 @@ package legacysim
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -20,20 +19,8 @@ const signDelay = 300 * time.Millisecond
 // ("in the mayor's signature folder"), and answers on
 // dossier.tasks.parapheur.done with the visa, unless the "parapheur"
 // system is down, in which case the tasks wait for it.
-func (s *Sim) startParapheur(nc *nats.Conn) error {
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	cons, err := js.CreateOrUpdateConsumer(ctx, "DOSSIER_TASKS", jetstream.ConsumerConfig{
-		Durable: "legacy-parapheur", FilterSubject: "dossier.tasks.parapheur", AckPolicy: jetstream.AckExplicitPolicy, AckWait: 30 * time.Second,
-	})
-	if err != nil {
-		return fmt.Errorf("legacysim: parapheur tasks: %w", err)
-	}
-	s.parapheur, err = cons.Consume(func(m jetstream.Msg) { s.sign(js, m) })
+func (s *Sim) startParapheur(nc *nats.Conn) (err error) {
+	s.parapheur, err = takeTasks(nc, "legacy-parapheur", "dossier.tasks.parapheur", s.sign)
 	return err
 }
 

@@ -20,21 +20,27 @@ const printDelay = 300 * time.Millisecond
 // jobs on dossier.tasks.print and answers on dossier.tasks.print.done with
 // a tracking number, unless the "print" system is down, in which case the
 // jobs wait for it.
-func (s *Sim) startPrint(nc *nats.Conn) error {
+func (s *Sim) startPrint(nc *nats.Conn) (err error) {
+	s.print, err = takeTasks(nc, "legacy-print", "dossier.tasks.print", s.printJob)
+	return err
+}
+
+// takeTasks consumes the delegated tasks on subject durably, as the legacy
+// system that performs them.
+func takeTasks(nc *nats.Conn, durable, subject string, handle func(jetstream.JetStream, jetstream.Msg)) (jetstream.ConsumeContext, error) {
 	js, err := jetstream.New(nc)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cons, err := js.CreateOrUpdateConsumer(ctx, "DOSSIER_TASKS", jetstream.ConsumerConfig{
-		Durable: "legacy-print", FilterSubject: "dossier.tasks.print", AckPolicy: jetstream.AckExplicitPolicy, AckWait: 30 * time.Second,
+		Durable: durable, FilterSubject: subject, AckPolicy: jetstream.AckExplicitPolicy, AckWait: 30 * time.Second,
 	})
 	if err != nil {
-		return fmt.Errorf("legacysim: print jobs: %w", err)
+		return nil, fmt.Errorf("legacysim: tasks on %s: %w", subject, err)
 	}
-	s.print, err = cons.Consume(func(m jetstream.Msg) { s.printJob(js, m) })
-	return err
+	return cons.Consume(func(m jetstream.Msg) { handle(js, m) })
 }
 
 func (s *Sim) printJob(js jetstream.JetStream, m jetstream.Msg) {
