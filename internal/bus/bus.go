@@ -39,8 +39,9 @@ const (
 
 // Bus is a NATS connection with JetStream.
 type Bus struct {
-	Conn *nats.Conn
-	JS   jetstream.JetStream
+	Conn  *nats.Conn
+	JS    jetstream.JetStream
+	chain chainCache
 }
 
 // Dial connects to the NATS server at url and opens JetStream, with the

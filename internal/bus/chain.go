@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -30,37 +31,60 @@ const chainAttempts = 50
 // AppendChain adds a record to the audit chain after its current head,
 // with msgID as its Nats-Msg-Id so that the same record appended twice
 // (a retried activity) is kept once. Appenders in several processes take
-// turns: the publish expects the head it read, and reads it again when
-// another appender got there first.
+// turns: the publish expects the head it knows, and reads the head again
+// when another appender got there first. Within a process, appends take
+// turns on a lock and remember the head they wrote, which spares reading
+// it back each time.
 func (b *Bus) AppendChain(ctx context.Context, rec contract.AuditRecord, msgID string) error {
-	stream, err := b.JS.Stream(ctx, StreamAudit)
-	if err != nil {
-		return fmt.Errorf("bus: audit chain: %w", err)
-	}
+	b.chain.mu.Lock()
+	defer b.chain.mu.Unlock()
 	for range chainAttempts {
-		head, seq, err := chainHead(ctx, stream)
-		if err != nil {
-			return err
+		if !b.chain.known {
+			stream, err := b.JS.Stream(ctx, StreamAudit)
+			if err != nil {
+				return fmt.Errorf("bus: audit chain: %w", err)
+			}
+			head, seq, err := chainHead(ctx, stream)
+			if err != nil {
+				return err
+			}
+			b.chain.head, b.chain.seq, b.chain.known = head, seq, true
 		}
-		rec.Index, rec.Prev = head.Index+1, head.Hash
-		if seq == 0 {
+		rec.Index, rec.Prev = b.chain.head.Index+1, b.chain.head.Hash
+		if b.chain.seq == 0 {
 			rec.Index, rec.Prev = 1, contract.GenesisHash
 		}
 		rec.Hash = rec.ComputeHash()
 		raw, _ := json.Marshal(rec)
-		_, err = b.JS.Publish(ctx, SubjectChain, raw, jetstream.WithMsgID(msgID), jetstream.WithExpectLastSequencePerSubject(seq))
+		ack, err := b.JS.Publish(ctx, SubjectChain, raw, jetstream.WithMsgID(msgID), jetstream.WithExpectLastSequencePerSubject(b.chain.seq))
 		var apiErr *jetstream.APIError
 		if errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
 			apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant) {
+			b.chain.known = false // another process appended: read the head again
 			time.Sleep(time.Duration(rand.IntN(20)) * time.Millisecond)
 			continue
 		}
 		if err != nil {
+			b.chain.known = false
 			return fmt.Errorf("bus: append to the audit chain: %w", err)
 		}
+		if ack.Duplicate {
+			b.chain.known = false // kept before, as another record: the head is not ours
+			return nil
+		}
+		b.chain.head, b.chain.seq = rec, ack.Sequence
 		return nil
 	}
 	return fmt.Errorf("bus: append to the audit chain: the head kept moving after %d attempts", chainAttempts)
+}
+
+// chainCache is the head of the audit chain as this process last wrote
+// or read it.
+type chainCache struct {
+	mu    sync.Mutex
+	known bool
+	head  contract.AuditRecord
+	seq   uint64
 }
 
 // chainHead returns the last record of the chain and its stream sequence,
