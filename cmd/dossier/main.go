@@ -30,6 +30,7 @@ type cli struct {
 	Audit       auditCmd       `cmd:"" help:"Auditors' tools: verify the audit chain and the letters."`
 	LegacySim   legacySimCmd   `cmd:"" name:"legacy-sim" help:"Run simulated legacy systems (rna, population, voirie) answering on legacy.> from seed data."`
 	Healthcheck healthcheckCmd `cmd:"" help:"Exit 0 when the given /healthz URL answers 200 (for container healthchecks)."`
+	Bench       benchCmd       `cmd:"" help:"Measure Dossier's throughput on this machine (docs/benchmarks.md)."`
 }
 
 func main() {
