@@ -35,6 +35,9 @@ require (
 	gopkg.in/yaml.v3 v3.0.1
 )
 
+// gofpdf is patched for letter rendering: see third_party/gofpdf/README.dossier.md.
+replace github.com/jung-kurt/gofpdf => ./third_party/gofpdf
+
 require (
 	cel.dev/expr v0.25.2 // indirect
 	cloud.google.com/go v0.123.0 // indirect
