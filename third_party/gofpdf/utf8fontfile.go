@@ -166,9 +166,10 @@ func (utf *utf8FontFile) calcInt32(x, y []int) []int {
 
 func (utf *utf8FontFile) generateChecksum(data []byte) []int {
 	if (len(data) % 4) != 0 {
-		for i := 0; (len(data) % 4) != 0; i++ {
-			data = append(data, 0)
-		}
+		// Dossier: pad a copy. data may be a table sliced from the font
+		// bytes, which appending would write into past the table's end:
+		// a data race between documents sharing the font.
+		data = append(data[:len(data):len(data)], make([]byte, 4-len(data)%4)...)
 	}
 	answer := []int{0x0000, 0x0000}
 	for i := 0; i < len(data); i += 4 {
