@@ -138,3 +138,30 @@ func TestMedianAndPercentiles(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRenderExamples renders every template's example letter, laid
+// out as the Render activity does (logo, QR code), with the production
+// renderer: the letters `dossier bench letters` measures.
+func BenchmarkRenderExamples(b *testing.B) {
+	catalog, err := templates.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	exs, err := Examples(catalog, config.Dev().Administration)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := pdf.NewRenderer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		if _, err := r.Render(exs[n%len(exs)].Letter); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "letters/s")
+}
