@@ -11,8 +11,43 @@ import "fmt"
 // style. It is immutable: any number of documents may use it, from any
 // number of goroutines.
 type UTF8Font struct {
-	def  fontDefType // without utf8File and usedRunes, which are per document
-	data []byte
+	def    fontDefType // without utf8File and usedRunes, which are per document
+	data   []byte
+	tables *utf8FontTables
+}
+
+// utf8FontTables is what GenerateCutFont reads from the whole font to
+// subset it, whatever the runes used: the rune-to-glyph map and the
+// glyphs' offsets. Read-only once built.
+type utf8FontTables struct {
+	charSymbolDictionary map[int]int
+	symbolPosition       []int
+}
+
+// readTables reads the tables GenerateCutFont needs, as it does.
+func readTables(utf8Bytes []byte) (*utf8FontTables, error) {
+	utf := newUTF8Font(&fileReader{readerPosition: 0, array: utf8Bytes})
+	utf.skip(4)
+	utf.generateTableDescriptions()
+	for _, name := range []string{"head", "maxp", "loca", "cmap", "glyf"} {
+		if utf.tableDescriptions[name] == nil {
+			return nil, fmt.Errorf("no %s table", name)
+		}
+	}
+	utf.SeekTable("head")
+	utf.skip(50)
+	locaFormat := utf.readUint16()
+	utf.SeekTable("maxp")
+	utf.skip(4)
+	numSymbols := utf.readUint16()
+	if utf.generateCMAP() == nil {
+		return nil, fmt.Errorf("no Unicode cmap")
+	}
+	utf.parseLOCATable(locaFormat, numSymbols)
+	if len(utf.symbolPosition) != numSymbols+1 {
+		return nil, fmt.Errorf("loca format %d", locaFormat)
+	}
+	return &utf8FontTables{charSymbolDictionary: utf.charSymbolDictionary, symbolPosition: utf.symbolPosition}, nil
 }
 
 // NewUTF8Font parses utf8Bytes as the font of familyStr and styleStr ("",
@@ -42,17 +77,20 @@ func NewUTF8Font(familyStr, styleStr string, utf8Bytes []byte) (*UTF8Font, error
 		Ut: round(utf8File.UnderlineThickness),
 		Cw: utf8File.CharWidths,
 	}
-	var err error
+	tables, err := readTables(utf8Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("gofpdf: font %s: %v", fontkey, err)
+	}
 	if def.i, err = generateFontID(def); err != nil {
 		return nil, fmt.Errorf("gofpdf: font %s: %v", fontkey, err)
 	}
-	return &UTF8Font{def: def, data: utf8Bytes}, nil
+	return &UTF8Font{def: def, data: utf8Bytes, tables: tables}, nil
 }
 
 // AddParsedUTF8Font adds font to the document, as AddUTF8FontFromBytes with the
 // same family, style and bytes would, without parsing it again. The
 // document subsets the font at output from its own reader over the shared
-// bytes, and records the runes it uses in its own set.
+// bytes and tables, and records the runes it uses in its own set.
 func (f *Fpdf) AddParsedUTF8Font(font *UTF8Font) {
 	if f.err != nil {
 		return
@@ -62,6 +100,7 @@ func (f *Fpdf) AddParsedUTF8Font(font *UTF8Font) {
 	}
 	def := font.def // Cw is shared: gofpdf only reads it
 	def.utf8File = newUTF8Font(&fileReader{readerPosition: 0, array: font.data})
+	def.utf8File.shared = font.tables
 	if f.aliasNbPagesStr == "" {
 		def.usedRunes = makeSubsetRange(57)
 	} else {
