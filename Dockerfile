@@ -5,6 +5,8 @@ FROM golang:1.26.8-bookworm AS build
 WORKDIR /src
 # Modules first: this layer stays cached until go.mod or go.sum change.
 COPY go.mod go.sum ./
+# go.mod replaces gofpdf with the patched copy in third_party/.
+COPY third_party/ third_party/
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
 RUN --mount=type=cache,target=/go/pkg/mod \

@@ -363,3 +363,34 @@ func TestLoadFS(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkExecute executes every template version's example in every
+// language it speaks, the text a letter starts from; ns/op is for the
+// whole set, letters/s counts each execution.
+func BenchmarkExecute(b *testing.B) {
+	c, err := Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	type example struct {
+		tmpl *Template
+		lang string
+		data Data
+	}
+	var examples []example
+	for _, tmpl := range c.All() {
+		_, data := exampleData(b, tmpl)
+		for _, lang := range tmpl.Languages {
+			examples = append(examples, example{tmpl, lang, data})
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, ex := range examples {
+			if _, err := ex.tmpl.Execute(ex.lang, ex.data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.N*len(examples))/b.Elapsed().Seconds(), "letters/s")
+}

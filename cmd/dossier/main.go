@@ -28,7 +28,7 @@ type cli struct {
 	DLQ         dlqCmd         `cmd:"" name:"dlq" help:"Inspect and resubmit the submissions that could not become cases."`
 	Events      eventsCmd      `cmd:"" help:"Follow the stage events published on dossier.events.>."`
 	Audit       auditCmd       `cmd:"" help:"Auditors' tools: export, replay, timeline and explanation of case histories; verify the audit chain and the letters."`
-	Bench       benchCmd       `cmd:"" help:"Measure Dossier on this machine against baselines run in the same process."`
+	Bench       benchCmd       `cmd:"" help:"Measure Dossier on this machine against baselines run in the same process (docs/benchmarks.md)."`
 	LegacySim   legacySimCmd   `cmd:"" name:"legacy-sim" help:"Run simulated legacy systems (rna, population, voirie) answering on legacy.> from seed data."`
 	Healthcheck healthcheckCmd `cmd:"" help:"Exit 0 when the given /healthz URL answers 200 (for container healthchecks)."`
 }

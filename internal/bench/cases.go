@@ -64,7 +64,8 @@ func drive(ctx context.Context, name string, o CasesOptions, driver caseDriver) 
 	var mu sync.Mutex
 	var done, failed atomic.Int64
 	stop := progress(o.Progress, name, o.N, &done)
-	cpu0, start := cpuTime(), time.Now()
+	cpu0, _ := cpuTime()
+	start := time.Now()
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range max(1, o.Concurrency) {
@@ -92,7 +93,8 @@ func drive(ctx context.Context, name string, o CasesOptions, driver caseDriver) 
 	run.Failed = int(failed.Load())
 	run.CasesPerS = float64(o.N-run.Failed) / run.Elapsed.Seconds()
 	if o.N > 0 {
-		run.CPUPerCase = (cpuTime() - cpu0) / time.Duration(o.N)
+		cpu1, _ := cpuTime()
+		run.CPUPerCase = (cpu1 - cpu0) / time.Duration(o.N)
 	}
 	run.ToAwaiting, run.ToNotified = summarize(awaiting), summarize(notified)
 	return run

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -144,13 +143,4 @@ func overheadCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int)
 		return 0, 0, 0, err
 	}
 	return toAwaiting, model, time.Since(approved), nil
-}
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[len(s)/2]
 }

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"slices"
-	"syscall"
 	"time"
 )
 
@@ -26,13 +25,4 @@ func summarize(ds []time.Duration) Latencies {
 		return s[min(max(i, 0), len(s)-1)]
 	}
 	return Latencies{P50: at(0.50), P95: at(0.95), P99: at(0.99), Max: s[len(s)-1]}
-}
-
-// cpuTime is the CPU time this process used so far, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

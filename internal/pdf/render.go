@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/png"
 	"strconv"
+	"sync"
 
 	"github.com/jung-kurt/gofpdf"
 	"golang.org/x/image/font/gofont/gobold"
@@ -23,27 +24,55 @@ type fontFace struct {
 	ttf   []byte
 }
 
+// faces are the embedded fonts: Go Regular, Bold and Italic.
+var faces = []fontFace{
+	{name: "goregular", style: "", ttf: goregular.TTF},
+	{name: "gobold", style: "B", ttf: gobold.TTF},
+	{name: "goitalic", style: "I", ttf: goitalic.TTF},
+}
+
+// fontSet is the embedded fonts parsed for gofpdf, and the runes they
+// all have. It is immutable.
+type fontSet struct {
+	fonts []*gofpdf.UTF8Font
+	cov   *coverage
+}
+
+// loadFonts parses the embedded fonts once per process: parsing them and
+// hashing their metrics into gofpdf's font ids took most of a letter's
+// rendering time when done for every document.
+var loadFonts = sync.OnceValues(func() (*fontSet, error) {
+	cov, err := newCoverage(faces)
+	if err != nil {
+		return nil, err
+	}
+	set := &fontSet{cov: cov}
+	for _, f := range faces {
+		font, err := gofpdf.NewUTF8Font(family, f.style, f.ttf)
+		if err != nil {
+			return nil, fmt.Errorf("pdf: font %s: %w", f.name, err)
+		}
+		set.fonts = append(set.fonts, font)
+	}
+	return set, nil
+})
+
 // Renderer renders letters to PDF. Safe for concurrent use: it only holds
-// immutable font data, and every Render builds its own gofpdf document from
-// its own copy of the fonts.
+// immutable font data, which every document reads and subsets on its own.
 type Renderer struct {
-	fonts []fontFace
+	fonts []*gofpdf.UTF8Font
 	cov   *coverage
 }
 
 // NewRenderer returns a Renderer embedding the Go Regular, Bold and Italic
-// fonts. It returns an error if a font does not parse.
+// fonts, parsed once per process. It returns an error if a font does not
+// parse.
 func NewRenderer() (*Renderer, error) {
-	fonts := []fontFace{
-		{name: "goregular", style: "", ttf: goregular.TTF},
-		{name: "gobold", style: "B", ttf: gobold.TTF},
-		{name: "goitalic", style: "I", ttf: goitalic.TTF},
-	}
-	cov, err := newCoverage(fonts)
+	set, err := loadFonts()
 	if err != nil {
 		return nil, err
 	}
-	return &Renderer{fonts: fonts, cov: cov}, nil
+	return &Renderer{fonts: set.fonts, cov: set.cov}, nil
 }
 
 // Render returns the PDF bytes of l. The same Letter always gives
@@ -109,12 +138,7 @@ func (r *Renderer) newDocument(l Letter) *gofpdf.Fpdf {
 	doc := gofpdf.New("P", "mm", "A4", "")
 	doc.AliasNbPages(nbAlias)
 	for _, f := range r.fonts {
-		// gofpdf v1.16.2 computes table checksums by appending zero padding
-		// to sub-slices of the font bytes (utf8FontFile.generateChecksum),
-		// which writes into the shared gofont arrays: a data race between
-		// concurrent renders, and a write into other packages' memory.
-		// Each document gets its own copy.
-		doc.AddUTF8FontFromBytes(family, f.style, bytes.Clone(f.ttf))
+		doc.AddParsedUTF8Font(f) // shares the font bytes, never writes them (third_party/gofpdf)
 	}
 	doc.SetCatalogSort(true)
 	doc.SetCreationDate(l.Date)

@@ -1,11 +1,10 @@
 package pdf
 
 import (
-	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 
-	"github.com/jung-kurt/gofpdf"
 	qrcode "github.com/skip2/go-qrcode"
 )
 
@@ -38,18 +37,56 @@ func (w *letterWriter) verification(y float64) {
 	if v == nil {
 		return
 	}
-	png, err := qrcode.Encode(v.URL, qrcode.Medium, 256)
+	q, err := qrcode.New(v.URL, qrcode.Medium)
 	if err != nil {
 		w.pdf.SetError(fmt.Errorf("verification QR code: %w", err))
 		return
 	}
-	opts := gofpdf.ImageOptions{ImageType: "PNG"}
-	w.pdf.RegisterImageOptionsReader("verification-qr", opts, bytes.NewReader(png))
-	w.pdf.ImageOptions("verification-qr", marginLeft, y, qrSize, qrSize, false, opts, 0, "")
+	_, pageHeight := w.pdf.GetPageSize()
+	w.pdf.RawWriteStr(qrPath(q.Bitmap(), marginLeft, y, qrSize, w.pdf.GetConversionRatio(), pageHeight))
 	textLeft, textWidth := marginLeft+qrSize+3, verificationWidth-qrSize-3
 	w.pdf.SetY(y)
 	w.block(textLeft, textWidth, "", 7, 3.2, w.lab.verifyIntro)
 	w.block(textLeft, textWidth, "", 7, 3.2, strings.TrimSuffix(v.URL, "/"+v.Code)) // the QR code holds the full URL
 	w.block(textLeft, textWidth, "B", 8, 4, w.lab.verifyCode)
 	w.block(textLeft, textWidth, "B", 9, 4.2, v.Code)
+}
+
+// qrPath returns the PDF content operators that fill the dark modules of
+// bits (quiet zone included) in black, in a square of side millimetres
+// whose top-left corner is at (x, y), on a page pageHeight millimetres
+// high at k points per millimetre.
+//
+// The code is vector, not an image: it stays sharp at any zoom or print
+// resolution, and drawing it costs a fraction of encoding a PNG that
+// gofpdf would then decode and compress again. Each row's runs of dark
+// modules are rectangles of one path filled once, so that viewers draw
+// no seams between neighbouring modules.
+func qrPath(bits [][]bool, x, y, side, k, pageHeight float64) string {
+	m := side / float64(len(bits))
+	b := make([]byte, 0, 64*len(bits))
+	b = append(b, "q 0 g\n"...)
+	for row, line := range bits {
+		for col := 0; col < len(line); col++ {
+			if !line[col] {
+				continue
+			}
+			run := col
+			for col < len(line) && line[col] {
+				col++
+			}
+			b = appendRect(b, k*(x+float64(run)*m), k*(pageHeight-y-float64(row+1)*m), k*float64(col-run)*m, k*m)
+		}
+	}
+	return string(append(b, "f Q"...))
+}
+
+// appendRect appends a "re" operator: lower-left corner, width and height
+// in points.
+func appendRect(b []byte, x, y, w, h float64) []byte {
+	for _, v := range [...]float64{x, y, w, h} {
+		b = strconv.AppendFloat(b, v, 'f', 2, 64)
+		b = append(b, ' ')
+	}
+	return append(b, "re\n"...)
 }

@@ -2,9 +2,12 @@ package pdf
 
 import (
 	"bytes"
+	"image/color"
 	"os"
 	"strings"
 	"testing"
+
+	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/dossier/dossier/internal/pdf/pdftest"
 )
@@ -61,5 +64,39 @@ func TestLogo(t *testing.T) {
 	l.Logo = []byte("not a png")
 	if _, err := r.Render(l); err == nil {
 		t.Error("a broken logo rendered without error")
+	}
+}
+
+// TestVerificationQRCode rasterizes the QR code drawn as vector modules
+// at 300 dpi: the centre of every module is dark exactly where the QR
+// code of the URL has a dark module, quiet zone included.
+func TestVerificationQRCode(t *testing.T) {
+	r := newTestRenderer(t)
+	l := sampleLetter()
+	l.Verification = &Verification{Code: "K7QF-2MZD-X9TB-4WRC", URL: "https://dossier.montreuil-sur-loire.example/verify/K7QF-2MZD-X9TB-4WRC"}
+	l = r.clean(l)
+	doc := r.newDocument(l)
+	doc.AddPage()
+	const top, dpi = 100.0, 300
+	newLetterWriter(doc, l, labelSets["fr"]).verification(top)
+	var buf bytes.Buffer
+	if err := doc.Output(&buf); err != nil {
+		t.Fatal(err)
+	}
+	img := pdftest.Page(t, buf.Bytes(), 1, dpi)
+	q, err := qrcode.New(l.Verification.URL, qrcode.Medium)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bits := q.Bitmap()
+	m := qrSize / float64(len(bits))
+	px := func(mm float64) int { return int(mm / 25.4 * dpi) }
+	for row, line := range bits {
+		for col, dark := range line {
+			x, y := px(marginLeft+(float64(col)+0.5)*m), px(top+(float64(row)+0.5)*m)
+			if gray := color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y; (gray < 128) != dark {
+				t.Fatalf("module (%d, %d): gray %d at (%d, %d) px, want dark %v", row, col, gray, x, y, dark)
+			}
+		}
 	}
 }

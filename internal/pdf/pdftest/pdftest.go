@@ -1,5 +1,5 @@
 // Package pdftest inspects PDF documents in tests with poppler's command-line
-// tools (Debian package poppler-utils: pdftotext, pdfinfo). Every helper
+// tools (Debian package poppler-utils: pdftotext, pdfinfo, pdftoppm). Every helper
 // fails the test with tb.Fatalf if the tool is missing, fails, or reports a
 // syntax problem on stderr, since a PDF that poppler complains about is a bug.
 package pdftest
@@ -7,6 +7,8 @@ package pdftest
 import (
 	"bytes"
 	"html"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -87,6 +89,19 @@ func parseWord(tb testing.TB, page int, m []string) Word {
 		c[i] = v * 25.4 / 72
 	}
 	return Word{Page: page, Text: html.UnescapeString(m[5]), XMin: c[0], YMin: c[1], XMax: c[2], YMax: c[3]}
+}
+
+// Page returns page n (1-based) of pdf rendered by `pdftoppm -gray` at
+// dpi dots per inch, for tests that look at graphics.
+func Page(tb testing.TB, pdf []byte, n, dpi int) image.Image {
+	tb.Helper()
+	page := strconv.Itoa(n)
+	out := run(tb, pdf, "pdftoppm", "-f", page, "-l", page, "-r", strconv.Itoa(dpi), "-gray", "-png", "-singlefile", file)
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		tb.Fatalf("pdftest: pdftoppm output: %v", err)
+	}
+	return img
 }
 
 // file stands for the PDF's path in the arguments given to run.
