@@ -76,6 +76,11 @@ func TestNATSLegacyRefused(t *testing.T) {
 			_, err := js.CreateOrUpdateConsumer(ctx, bus.StreamTasks, jetstream.ConsumerConfig{Durable: "dossier-task-completer", FilterSubject: activities.SubjectPrint})
 			return err
 		}, want: `Publish to "$JS.API.CONSUMER.CREATE.DOSSIER_TASKS.dossier-task-completer.dossier.tasks.print"`, wantErr: context.DeadlineExceeded},
+		{name: "forge an audit record", try: publish(bus.SubjectChain), want: `Publish to "dossier.audit.chain"`},
+		{name: "read the audit chain", try: func(ctx context.Context, _ *nats.Conn, js jetstream.JetStream) error {
+			_, err := js.CreateConsumer(ctx, bus.StreamAudit, jetstream.ConsumerConfig{Name: "crm", FilterSubject: bus.SubjectChain})
+			return err
+		}, want: `Publish to "$JS.API.CONSUMER.CREATE.DOSSIER_AUDIT.crm.dossier.audit.chain"`, wantErr: context.DeadlineExceeded},
 		{name: "purge a stream", try: request("$JS.API.STREAM.PURGE.DOSSIER_INTAKE"),
 			want: `Publish to "$JS.API.STREAM.PURGE.DOSSIER_INTAKE"`, wantErr: context.DeadlineExceeded},
 	}
