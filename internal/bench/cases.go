@@ -186,11 +186,14 @@ func oneCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int) (tim
 	return toAwaiting, time.Since(approved), nil
 }
 
-// benchSubmission is the acknowledgement of receipt case i asks for.
+// benchSubmission is the acknowledgement of receipt case i asks for. The
+// requests were received over the last 40 days, so that their legal
+// deadlines spread as a service's do (an inbox reads by deadline).
 func benchSubmission(i int) contract.Submission {
+	received := time.Now().AddDate(0, 0, -1-i%40).Format(time.DateOnly)
 	return contract.Submission{Template: "accuse-reception", Language: "fr",
 		Applicant: contract.Applicant{Name: fmt.Sprintf("Usager %d", i), Email: "usager@example.org", Address: []string{"1 place de la Mairie", "49000 Montreuil-sur-Loire"}},
-		Facts:     map[string]string{"request_subject": "inscription sur les listes électorales", "received_on": time.Now().AddDate(0, 0, -1).Format(time.DateOnly)}}
+		Facts:     map[string]string{"request_subject": "inscription sur les listes électorales", "received_on": received}}
 }
 
 // submitWatched submits a case whose events are watched from before it
