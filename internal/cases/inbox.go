@@ -84,7 +84,7 @@ func (s *Service) Inbox(ctx context.Context, actor contract.Actor, f Filter) (In
 		}
 	}
 	page.Pages = max(1, (page.Matching+f.PageSize-1)/f.PageSize)
-	items, err := s.firstByDeadline(ctx, query, f.Page*f.PageSize)
+	items, err := s.firstByDeadline(ctx, query, f.Page*f.PageSize, page.Matching)
 	if err != nil {
 		return InboxPage{}, err
 	}
@@ -191,19 +191,39 @@ func (s *Service) counts(ctx context.Context, base string, actor contract.Actor)
 	return c, nil
 }
 
+// windowRows is how many cases a deadline window may hold before it is
+// split: listing visibility rows costs far more than counting them.
+const windowRows = 200
+
 // firstByDeadline returns at least want cases of query (or all of them),
 // nearest deadline first, then the cases without a deadline, newest first.
-func (s *Service) firstByDeadline(ctx context.Context, query string, want int) ([]Item, error) {
+// When the query matches more than windowRows cases (matching), a window
+// holding more than that is halved, down to an hour, before it is read.
+func (s *Service) firstByDeadline(ctx context.Context, query string, want, matching int) ([]Item, error) {
 	dl := contract.SearchDeadline.GetName()
 	var items []Item
 	lo, width := "", 7*24*time.Hour
 	hi, horizon := s.now().Add(width), s.now().AddDate(10, 0, 0)
-	for len(items) < want && hi.Before(horizon) {
-		window := fmt.Sprintf(" AND %s < '%s'", dl, hi.UTC().Format(time.RFC3339))
+	window := func() string {
+		w := fmt.Sprintf(" AND %s < '%s'", dl, hi.UTC().Format(time.RFC3339))
 		if lo != "" {
-			window += fmt.Sprintf(" AND %s >= '%s'", dl, lo)
+			w += fmt.Sprintf(" AND %s >= '%s'", dl, lo)
 		}
-		got, err := s.list(ctx, query+window, maxInbox)
+		return w
+	}
+	for len(items) < want && hi.Before(horizon) {
+		for matching > windowRows && width > time.Hour {
+			n, err := s.count(ctx, query+window())
+			if err != nil {
+				return nil, err
+			}
+			if n <= windowRows {
+				break
+			}
+			width /= 2
+			hi = hi.Add(-width)
+		}
+		got, err := s.list(ctx, query+window(), maxInbox)
 		if err != nil {
 			return nil, err
 		}

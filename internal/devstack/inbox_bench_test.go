@@ -62,7 +62,7 @@ func BenchmarkInbox(b *testing.B) {
 var started int
 
 // backlog starts cases until there are total, awaiting approval.
-func backlog(b *testing.B, c sdkclient.Client, total int) {
+func backlog(b testing.TB, c sdkclient.Client, total int) {
 	b.Helper()
 	var wg sync.WaitGroup
 	jobs := make(chan int)
@@ -93,4 +93,54 @@ func backlog(b *testing.B, c sdkclient.Client, total int) {
 	close(jobs)
 	wg.Wait()
 	started = max(started, total)
+}
+
+// TestInboxOverALargeBacklog: with more cases than a deadline window may
+// hold, the inbox splits its windows, and its pages are still the cases
+// nearest their deadline, in order, as sorting the whole backlog gives.
+func TestInboxOverALargeBacklog(t *testing.T) {
+	app := devstack.New(devstack.Options{DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0", NoUI: true, NoDemo: true, NoLegacySim: true})
+	if err := app.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	app.StopWorker()
+	started = 0
+	const n = 600 // three times the rows a window may hold
+	backlog(t, app.Client(), n)
+	svc := &cases.Service{Temporal: app.Client(), TemplateIDs: []string{"accuse-reception"}}
+	camille := contract.Actor{ID: "camille", Roles: []string{contract.RoleCaseworker}, Services: []string{"relations-usagers"}}
+	var all []cases.Item
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(500 * time.Millisecond) {
+		page, err := svc.Inbox(context.Background(), camille, cases.Filter{PageSize: 100, Page: 1})
+		if err == nil && page.Matching == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("inbox: %v, %d cases, want %d", err, page.Matching, n)
+		}
+	}
+	for p := 1; p <= 6; p++ {
+		page, err := svc.Inbox(context.Background(), camille, cases.Filter{PageSize: 100, Page: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, page.Items...)
+	}
+	if len(all) != n {
+		t.Fatalf("six pages of 100 hold %d cases, want %d", len(all), n)
+	}
+	seen := map[string]bool{}
+	for i, it := range all {
+		if seen[it.ID] {
+			t.Fatalf("case %s listed twice", it.ID)
+		}
+		seen[it.ID] = true
+		if it.Deadline == nil {
+			t.Fatalf("item %d has no deadline", i)
+		}
+		if i > 0 && it.Deadline.Before(*all[i-1].Deadline) {
+			t.Fatalf("item %d (deadline %v) comes after one due %v", i, it.Deadline, all[i-1].Deadline)
+		}
+	}
 }
