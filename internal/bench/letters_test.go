@@ -88,7 +88,7 @@ func TestChromiumPrintsTheSameLetter(t *testing.T) {
 			if info := pdftest.Info(t, out); !strings.HasSuffix(info["Page size"], "(A4)") {
 				t.Errorf("page size %q, want A4", info["Page size"])
 			}
-			checkBlocks(t, flat(pdftest.Text(t, out)), ex.Letter)
+			checkBlocks(t, pdftest.Flat(pdftest.Text(t, out)), ex.Letter)
 		})
 	}
 }
@@ -99,27 +99,10 @@ func checkBlocks(t *testing.T, text string, l pdf.Letter) {
 	t.Helper()
 	blocks := []string{l.Administration, l.ServiceAddress[0], l.Recipient[0], l.Recipient[1], l.Reference}
 	for _, p := range strings.Split(l.Body, "\n\n") {
-		blocks = append(blocks, firstWords(p))
+		blocks = append(blocks, pdftest.FirstWords(p, 3))
 	}
-	blocks = append(blocks, l.Verification.Code, l.Signatory, firstWords(l.Mentions[0]), l.ServiceContact)
-	at := 0
-	for _, b := range blocks {
-		i := strings.Index(text[at:], flat(b))
-		if i < 0 {
-			t.Fatalf("block %q missing or out of order after position %d:\n%s", b, at, text)
-		}
-		at += i + len(flat(b))
-	}
-}
-
-func flat(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
-}
-
-// firstWords is the beginning of a block, short enough to stay on one line.
-func firstWords(s string) string {
-	w := strings.Fields(s)
-	return strings.Join(w[:min(3, len(w))], " ")
+	blocks = append(blocks, l.Verification.Code, l.Signatory, pdftest.FirstWords(l.Mentions[0], 3), l.ServiceContact)
+	pdftest.InOrder(t, text, blocks)
 }
 
 func TestMedianAndPercentiles(t *testing.T) {

@@ -132,15 +132,5 @@ func submission(name string) contract.Submission {
 // visibility store shows a moment after the workflow changed.
 func eventually(t *testing.T, what string, check func() error) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		err := check()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	within(t, 10*time.Second, what, check)
 }

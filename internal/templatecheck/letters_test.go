@@ -2,7 +2,6 @@ package templatecheck
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -40,12 +39,12 @@ func TestEveryLetterHasItsBlocksInOrder(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				text := flat(pdftest.Text(t, raw))
+				text := pdftest.Flat(pdftest.Text(t, raw))
 				blocks := []string{admin.Name, admin.Address[0], in.Case.Submission.Applicant.Name,
-					in.Case.Submission.Applicant.Address[0], contract.Reference(in.Case.CaseID), firstWords(in.Draft.Subject),
-					salutation[lang], "K7QF-2MZD-X9TB-4WRC", "Camille Martin", firstWords(in.Draft.Mentions[0]), admin.Contact,
+					in.Case.Submission.Applicant.Address[0], contract.Reference(in.Case.CaseID), pdftest.FirstWords(in.Draft.Subject, 4),
+					salutation[lang], "K7QF-2MZD-X9TB-4WRC", "Camille Martin", pdftest.FirstWords(in.Draft.Mentions[0], 4), admin.Contact,
 					fmt.Sprintf("%d/%d", pdftest.Pages(t, raw), pdftest.Pages(t, raw))}
-				checkOrder(t, text, blocks)
+				pdftest.InOrder(t, text, blocks)
 			})
 		}
 	}
@@ -76,28 +75,4 @@ func renderInput(t *testing.T, catalog *templates.Catalog, tmpl *templates.Templ
 		Approver:   contract.Actor{ID: "camille", Name: "Camille Martin", Title: "Chargée de relations usagers"},
 		ApprovedAt: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC),
 	}
-}
-
-// checkOrder fails unless every block appears in text after the previous one.
-func checkOrder(t *testing.T, text string, blocks []string) {
-	t.Helper()
-	at := 0
-	for _, b := range blocks {
-		i := strings.Index(text[at:], flat(b))
-		if i < 0 {
-			t.Fatalf("block %q missing or out of order after position %d:\n%s", b, at, text)
-		}
-		at += i + len(flat(b))
-	}
-}
-
-func flat(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
-}
-
-// firstWords is the beginning of a long block, short enough not to be
-// cut by a line break in the PDF.
-func firstWords(s string) string {
-	w := strings.Fields(s)
-	return strings.Join(w[:min(4, len(w))], " ")
 }

@@ -134,3 +134,30 @@ func run(tb testing.TB, pdf []byte, tool string, args ...string) []byte {
 	}
 	return stdout.Bytes()
 }
+
+// InOrder fails unless every block appears in text, once its spaces are
+// flattened, after the block before it.
+func InOrder(tb testing.TB, text string, blocks []string) {
+	tb.Helper()
+	at := 0
+	for _, b := range blocks {
+		i := strings.Index(text[at:], Flat(b))
+		if i < 0 {
+			tb.Fatalf("block %q missing or out of order after position %d:\n%s", b, at, text)
+		}
+		at += i + len(Flat(b))
+	}
+}
+
+// Flat is s with every run of spaces (no-break spaces too) as one space,
+// as pdftotext's text compares once flattened itself.
+func Flat(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
+}
+
+// FirstWords is the first n words of s: a long block's beginning, short
+// enough not to be cut by a line break in the PDF.
+func FirstWords(s string, n int) string {
+	w := strings.Fields(s)
+	return strings.Join(w[:min(n, len(w))], " ")
+}
