@@ -15,16 +15,17 @@ import (
 )
 
 type benchCasesCmd struct {
-	N           int    `help:"Number of cases." default:"1000"`
-	Concurrency int    `help:"Cases in flight at once." default:"32"`
-	Data        string `help:"Data directory of the embedded stack; a fresh temporary one when empty." type:"path"`
-	JSON        bool   `help:"Print the figures as JSON."`
-	CPUProfile  string `name:"cpuprofile" help:"Write a CPU profile of the whole process (stack and driver) to this file." type:"path"`
+	N           int     `help:"Number of cases." default:"1000"`
+	Concurrency int     `help:"Cases in flight at once." default:"32"`
+	Rate        float64 `help:"Start this many cases a second instead, whatever is in flight (latency under a given load)."`
+	Data        string  `help:"Data directory of the embedded stack; a fresh temporary one when empty." type:"path"`
+	JSON        bool    `help:"Print the figures as JSON."`
+	CPUProfile  string  `name:"cpuprofile" help:"Write a CPU profile of the whole process (stack and driver) to this file." type:"path"`
 }
 
 func (c *benchCasesCmd) Validate() error {
-	if c.N < 1 || c.Concurrency < 1 {
-		return fmt.Errorf("--n and --concurrency must be at least 1")
+	if c.N < 1 || c.Concurrency < 1 || c.Rate < 0 {
+		return fmt.Errorf("--n and --concurrency must be at least 1, --rate positive")
 	}
 	return nil
 }
@@ -51,9 +52,13 @@ func (c *benchCasesCmd) Run(ctx context.Context, out io.Writer, logger *slog.Log
 		}
 		defer stop()
 	}
-	fmt.Fprintf(os.Stderr, "Running %d cases, %d at a time, then the baseline…\n", c.N, c.Concurrency)
+	if c.Rate > 0 {
+		fmt.Fprintf(os.Stderr, "Running %d cases, %.1f a second, then the baseline…\n", c.N, c.Rate)
+	} else {
+		fmt.Fprintf(os.Stderr, "Running %d cases, %d at a time, then the baseline…\n", c.N, c.Concurrency)
+	}
 	res, err := bench.Cases(ctx, bench.Stack{Cases: svc, NATS: stack.Bus().Conn, Baseline: baseline},
-		bench.CasesOptions{N: c.N, Concurrency: c.Concurrency, Progress: os.Stderr})
+		bench.CasesOptions{N: c.N, Concurrency: c.Concurrency, Rate: c.Rate, Progress: os.Stderr})
 	if c.JSON {
 		if err := writeJSON(out, res); err != nil {
 			return err
@@ -97,7 +102,11 @@ func printCases(out io.Writer, r bench.CasesResult) {
 			ms(run.ToNotified.P50), ms(run.ToNotified.P95), ms(run.ToNotified.P99), run.Failed)
 	}
 	_ = w.Flush()
-	fmt.Fprintf(out, "\nDossier runs at %.2f × the baseline's throughput (%d cases, %d at a time).\n", r.Ratio, r.Options.N, r.Options.Concurrency)
+	how := fmt.Sprintf("%d at a time", r.Options.Concurrency)
+	if r.Options.Rate > 0 {
+		how = fmt.Sprintf("started %.1f a second: throughput is the rate asked when the machine keeps up", r.Options.Rate)
+	}
+	fmt.Fprintf(out, "\nDossier runs at %.2f × the baseline's throughput (%d cases, %s).\n", r.Ratio, r.Options.N, how)
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }

@@ -23,6 +23,9 @@ import (
 type CasesOptions struct {
 	N           int
 	Concurrency int
+	// Rate, when set, starts the cases at that many a second, whatever
+	// is in flight, instead of Concurrency at a time.
+	Rate float64
 	// Progress receives a line a second while the benchmark runs.
 	Progress io.Writer
 }
@@ -49,8 +52,9 @@ type CasesResult struct {
 	Baseline Run     `json:"baseline"`
 	Ratio    float64 `json:"ratio"`
 	Options  struct {
-		N           int `json:"n"`
-		Concurrency int `json:"concurrency"`
+		N           int     `json:"n"`
+		Concurrency int     `json:"concurrency,omitempty"`
+		Rate        float64 `json:"rate,omitempty"`
 	} `json:"options"`
 }
 
@@ -66,28 +70,22 @@ func drive(ctx context.Context, name string, o CasesOptions, driver caseDriver) 
 	stop := progress(o.Progress, name, o.N, &done)
 	cpu0, _ := cpuTime()
 	start := time.Now()
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, o.Concurrency) {
-		wg.Go(func() {
-			for i := range jobs {
-				a, n, err := driver(ctx, i)
-				done.Add(1)
-				if err != nil {
-					failed.Add(1)
-					continue
-				}
-				mu.Lock()
-				awaiting, notified = append(awaiting, a), append(notified, n)
-				mu.Unlock()
-			}
-		})
+	one := func(i int) {
+		a, n, err := driver(ctx, i)
+		done.Add(1)
+		if err != nil {
+			failed.Add(1)
+			return
+		}
+		mu.Lock()
+		awaiting, notified = append(awaiting, a), append(notified, n)
+		mu.Unlock()
 	}
-	for i := range o.N {
-		jobs <- i
+	if o.Rate > 0 {
+		openLoop(o.N, o.Rate, start, one)
+	} else {
+		closedLoop(o.N, o.Concurrency, one)
 	}
-	close(jobs)
-	wg.Wait()
 	run.Elapsed = time.Since(start)
 	stop()
 	run.Failed = int(failed.Load())
@@ -98,6 +96,37 @@ func drive(ctx context.Context, name string, o CasesOptions, driver caseDriver) 
 	}
 	run.ToAwaiting, run.ToNotified = summarize(awaiting), summarize(notified)
 	return run
+}
+
+// closedLoop runs n cases, concurrency at a time: each starts as soon as
+// one ends, so the machine's capacity sets the rate.
+func closedLoop(n, concurrency int, one func(int)) {
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, concurrency) {
+		wg.Go(func() {
+			for i := range jobs {
+				one(i)
+			}
+		})
+	}
+	for i := range n {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+// openLoop starts n cases at rate a second, from start, whatever the
+// cases in flight, as citizens' requests arrive: latencies are then those
+// of that load, queueing included.
+func openLoop(n int, rate float64, start time.Time, one func(int)) {
+	var wg sync.WaitGroup
+	for i := range n {
+		time.Sleep(time.Until(start.Add(time.Duration(float64(i) / rate * float64(time.Second)))))
+		wg.Go(func() { one(i) })
+	}
+	wg.Wait()
 }
 
 // progress prints how many cases are done once a second until stopped.
@@ -134,7 +163,10 @@ type Stack struct {
 // the baseline on the same servers, and reports both.
 func Cases(ctx context.Context, s Stack, o CasesOptions) (CasesResult, error) {
 	var res CasesResult
-	res.Options.N, res.Options.Concurrency = o.N, o.Concurrency
+	res.Options.N, res.Options.Concurrency, res.Options.Rate = o.N, o.Concurrency, o.Rate
+	if o.Rate > 0 {
+		res.Options.Concurrency = 0
+	}
 	w, err := watchEvents(s.NATS)
 	if err != nil {
 		return res, err

@@ -38,14 +38,22 @@ func TestCasesBenchmark(t *testing.T) {
 	if res.Ratio <= 0 {
 		t.Errorf("ratio %v", res.Ratio)
 	}
+	// At a fixed rate: 5 cases started 10 a second take at least 0.4 s.
+	rated, err := bench.Cases(ctx, s, bench.CasesOptions{N: 5, Rate: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rated.Dossier.Failed != 0 || rated.Dossier.Elapsed < 400*time.Millisecond || rated.Options.Rate != 10 || rated.Options.Concurrency != 0 {
+		t.Errorf("at a rate: %+v", rated)
+	}
 	auditor := contract.Actor{ID: "alex", Roles: []string{contract.RoleAuditor}}
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		list, err := s.Cases.List(ctx, auditor, "completed") // visibility follows a moment later
-		if err == nil && len(list) == 6 {
+		if err == nil && len(list) == 11 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d completed cases after the benchmark (%v), want 6", len(list), err)
+			t.Fatalf("%d completed cases after the benchmarks (%v), want 11", len(list), err)
 		}
 	}
 }
