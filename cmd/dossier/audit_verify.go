@@ -78,8 +78,13 @@ func (c *auditVerifyCmd) verify(ctx context.Context, b *bus.Bus, tc client.Clien
 	rep := verifyReport{Chain: audit.VerifyChain(entries, digests)}
 	ids := []string{c.Case}
 	if c.All {
-		if ids, err = engine.CaseIDs(ctx, tc); err != nil {
+		execs, err := engine.Cases(ctx, tc)
+		if err != nil {
 			return rep, err
+		}
+		ids = ids[:0]
+		for _, e := range execs {
+			ids = append(ids, e.ID)
 		}
 	} else {
 		rep.CaseRecords = len(audit.ChainOfCase(entries, c.Case))

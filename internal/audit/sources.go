@@ -12,7 +12,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/workflow"
 
@@ -95,24 +94,19 @@ func run(c client.Client, exec workflow.Execution) History {
 // store lists, open and closed, started at or after since unless it is
 // zero; each is fetched when replayed.
 func AllCases(ctx context.Context, c client.Client, since time.Time) ([]History, error) {
-	query := fmt.Sprintf("WorkflowType = '%s'", contract.WorkflowName)
+	var query []string
 	if !since.IsZero() {
-		query += fmt.Sprintf(" AND StartTime >= '%s'", since.UTC().Format(time.RFC3339))
+		query = append(query, fmt.Sprintf("StartTime >= '%s'", since.UTC().Format(time.RFC3339)))
 	}
-	var out []History
-	req := &workflowservice.ListWorkflowExecutionsRequest{Query: query, PageSize: 1000}
-	for {
-		resp, err := c.ListWorkflow(ctx, req)
-		if err != nil {
-			return nil, fmt.Errorf("audit: list cases: %w", err)
-		}
-		for _, e := range resp.GetExecutions() {
-			out = append(out, run(c, workflow.Execution{ID: e.GetExecution().GetWorkflowId(), RunID: e.GetExecution().GetRunId()}))
-		}
-		if req.NextPageToken = resp.GetNextPageToken(); len(req.NextPageToken) == 0 {
-			return out, nil
-		}
+	execs, err := engine.Cases(ctx, c, query...)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
 	}
+	out := make([]History, 0, len(execs))
+	for _, e := range execs {
+		out = append(out, run(c, e))
+	}
+	return out, nil
 }
 
 func notFound(err error, id string) error {

@@ -46,44 +46,12 @@ func (b *Bus) Refused(ctx context.Context, r cases.Refusal) error {
 	return b.AppendChain(ctx, rec, "audit.refusal."+hex.EncodeToString(sum[:16]))
 }
 
-// maxRefusedBatch bounds one fetch from the audit stream.
-const maxRefusedBatch = 256
-
 // RefusedOf returns the refused attempts kept for case caseID, in the order
-// they were kept. It reads the whole audit stream with an ephemeral pull
-// consumer that needs no acks and goes away by itself (an ordered
-// consumer would delete and create one at every fetch), and returns an
-// error when the stream cannot be read; records that do not decode are
-// skipped.
+// they were kept, and an error when the stream cannot be read; records
+// that do not decode are skipped.
 func (b *Bus) RefusedOf(ctx context.Context, caseID string) ([]cases.Refusal, error) {
-	cons, err := b.JS.CreateConsumer(ctx, StreamAudit, jetstream.ConsumerConfig{
-		FilterSubject: SubjectRefused, AckPolicy: jetstream.AckNonePolicy, DeliverPolicy: jetstream.DeliverAllPolicy,
-		InactiveThreshold: 10 * time.Second, MemoryStorage: true,
+	return readSubject(ctx, b.JS, SubjectRefused, func(_ uint64, raw []byte) (cases.Refusal, bool) {
+		var r cases.Refusal
+		return r, json.Unmarshal(raw, &r) == nil && r.CaseID == caseID
 	})
-	if err != nil {
-		return nil, fmt.Errorf("bus: read %s: %w", StreamAudit, err)
-	}
-	var out []cases.Refusal
-	for pending := cons.CachedInfo().NumPending; pending > 0; {
-		batch, err := cons.Fetch(int(min(pending, maxRefusedBatch)), jetstream.FetchMaxWait(5*time.Second))
-		if err != nil {
-			return nil, fmt.Errorf("bus: read %s: %w", StreamAudit, err)
-		}
-		read := uint64(0)
-		for msg := range batch.Messages() {
-			read++
-			var r cases.Refusal
-			if json.Unmarshal(msg.Data(), &r) == nil && r.CaseID == caseID {
-				out = append(out, r)
-			}
-		}
-		if err := batch.Error(); err != nil {
-			return nil, fmt.Errorf("bus: read %s: %w", StreamAudit, err)
-		}
-		if read == 0 {
-			break
-		}
-		pending -= min(read, pending)
-	}
-	return out, nil
 }

@@ -115,29 +115,19 @@ type ChainEntry struct {
 
 // ReadChain returns every record of the audit chain, in stream order.
 func (b *Bus) ReadChain(ctx context.Context) ([]ChainEntry, error) {
-	return readSubject(ctx, b.JS, SubjectChain, func(seq uint64, raw []byte) ChainEntry {
+	return readSubject(ctx, b.JS, SubjectChain, func(seq uint64, raw []byte) (ChainEntry, bool) {
 		e := ChainEntry{Seq: seq, Raw: raw}
 		e.Err = json.Unmarshal(raw, &e.Record)
-		return e
+		return e, true
 	})
 }
 
 // ReadDigests returns every digest published, oldest first.
 func (b *Bus) ReadDigests(ctx context.Context) ([]contract.AuditDigest, error) {
-	entries, err := readSubject(ctx, b.JS, SubjectDigest, func(_ uint64, raw []byte) *contract.AuditDigest {
+	return readSubject(ctx, b.JS, SubjectDigest, func(_ uint64, raw []byte) (contract.AuditDigest, bool) {
 		var d contract.AuditDigest
-		if json.Unmarshal(raw, &d) != nil {
-			return nil
-		}
-		return &d
+		return d, json.Unmarshal(raw, &d) == nil
 	})
-	var out []contract.AuditDigest
-	for _, d := range entries {
-		if d != nil {
-			out = append(out, *d)
-		}
-	}
-	return out, err
 }
 
 // PublishDigest publishes the chain's head as the digest of day; the same
@@ -162,20 +152,24 @@ func (b *Bus) PublishDigest(ctx context.Context, day string, now time.Time) (con
 	return d, nil
 }
 
+// maxReadBatch bounds one fetch from the audit stream.
+const maxReadBatch = 256
+
 // readSubject reads every message of the audit stream on subject, in
-// order, until the stream has no more.
-func readSubject[T any](ctx context.Context, js jetstream.JetStream, subject string, decode func(seq uint64, raw []byte) T) ([]T, error) {
-	cons, err := js.OrderedConsumer(ctx, StreamAudit, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
-	if err != nil {
-		return nil, fmt.Errorf("bus: read %s: %w", subject, err)
-	}
-	info, err := cons.Info(ctx)
+// order, until the stream has no more, and keeps those decode keeps. It reads with an ephemeral pull
+// consumer that needs no acks and goes away by itself (an ordered consumer
+// would delete and create one at every fetch).
+func readSubject[T any](ctx context.Context, js jetstream.JetStream, subject string, decode func(seq uint64, raw []byte) (T, bool)) ([]T, error) {
+	cons, err := js.CreateConsumer(ctx, StreamAudit, jetstream.ConsumerConfig{
+		FilterSubject: subject, AckPolicy: jetstream.AckNonePolicy, DeliverPolicy: jetstream.DeliverAllPolicy,
+		InactiveThreshold: 10 * time.Second, MemoryStorage: true,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("bus: read %s: %w", subject, err)
 	}
 	var out []T
-	for pending := info.NumPending; pending > 0; {
-		batch, err := cons.Fetch(int(min(pending, 500)), jetstream.FetchMaxWait(5*time.Second))
+	for pending := cons.CachedInfo().NumPending; pending > 0; {
+		batch, err := cons.Fetch(int(min(pending, maxReadBatch)), jetstream.FetchMaxWait(5*time.Second))
 		if err != nil {
 			return out, fmt.Errorf("bus: read %s: %w", subject, err)
 		}
@@ -185,7 +179,9 @@ func readSubject[T any](ctx context.Context, js jetstream.JetStream, subject str
 			if err != nil {
 				return out, err
 			}
-			out = append(out, decode(meta.Sequence.Stream, msg.Data()))
+			if v, keep := decode(meta.Sequence.Stream, msg.Data()); keep {
+				out = append(out, v)
+			}
 			pending, n = meta.NumPending, n+1
 		}
 		if err := batch.Error(); err != nil {

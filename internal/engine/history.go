@@ -8,6 +8,7 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/workflow"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/dossier/dossier/internal/contract"
@@ -44,26 +45,26 @@ func History(ctx context.Context, c client.Client, id, runID string) (*historypb
 	return hist, nil
 }
 
-// CaseIDs lists the ids of every case, open and closed, newest first, as
-// Temporal's visibility store knows them; query narrows the list further
-// (a visibility query such as "StartTime >= '2026-11-01T00:00:00Z'").
-func CaseIDs(ctx context.Context, c client.Client, query ...string) ([]string, error) {
+// Cases lists every case, open and closed (its id and latest run), newest
+// first, as Temporal's visibility store knows them; query narrows the
+// list further (a visibility query such as "StartTime >= '2026-11-01T00:00:00Z'").
+func Cases(ctx context.Context, c client.Client, query ...string) ([]workflow.Execution, error) {
 	q := "WorkflowType = '" + contract.WorkflowName + "'"
 	for _, extra := range query {
 		q += " AND " + extra
 	}
-	var ids []string
-	var token []byte
+	var out []workflow.Execution
+	req := &workflowservice.ListWorkflowExecutionsRequest{Query: q, PageSize: 1000}
 	for {
-		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: q, PageSize: 1000, NextPageToken: token})
+		resp, err := c.ListWorkflow(ctx, req)
 		if err != nil {
-			return ids, fmt.Errorf("engine: list cases: %w", err)
+			return out, fmt.Errorf("engine: list cases: %w", err)
 		}
 		for _, e := range resp.GetExecutions() {
-			ids = append(ids, e.GetExecution().GetWorkflowId())
+			out = append(out, workflow.Execution{ID: e.GetExecution().GetWorkflowId(), RunID: e.GetExecution().GetRunId()})
 		}
-		if token = resp.GetNextPageToken(); len(token) == 0 {
-			return ids, nil
+		if req.NextPageToken = resp.GetNextPageToken(); len(req.NextPageToken) == 0 {
+			return out, nil
 		}
 	}
 }
