@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -42,9 +41,7 @@ func (c *benchLettersCmd) Run(ctx context.Context, out io.Writer) error {
 		return fmt.Errorf("bench letters: %w", err)
 	}
 	if c.JSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(out, rep)
 	}
 	return printLetters(out, rep)
 }

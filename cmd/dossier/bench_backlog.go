@@ -2,45 +2,36 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"time"
 
-	"github.com/dossier/dossier/config"
 	"github.com/dossier/dossier/internal/app"
 	"github.com/dossier/dossier/internal/bench"
-	"github.com/dossier/dossier/internal/cases"
 	"github.com/dossier/dossier/internal/devstack"
 	"github.com/dossier/dossier/internal/llm"
 )
 
 type benchBacklogCmd struct {
-	N           int    `help:"Number of cases left waiting for approval." default:"20000"`
-	Concurrency int    `help:"Cases submitted at once." default:"32"`
-	InboxRuns   int    `help:"Reads of a caseworker's inbox once the cases wait." default:"20"`
-	Data        string `help:"Data directory of the embedded stack; a fresh temporary one when empty." type:"path"`
-	JSON        bool   `help:"Print the figures as JSON."`
+	N int `help:"Number of cases left waiting for approval." default:"20000"`
+	benchLoad
+	InboxRuns int `help:"Reads of a caseworker's inbox once the cases wait." default:"20"`
 }
 
 func (c *benchBacklogCmd) Run(ctx context.Context, out io.Writer, logger *slog.Logger) error {
-	if c.N < 1 || c.Concurrency < 1 {
-		return fmt.Errorf("--n and --concurrency must be at least 1")
+	if err := c.check(c.N); err != nil {
+		return err
 	}
-	stack, dir, done, err := benchStackIn(ctx, c.Data, devstack.Options{})
+	stack, err := startBenchStack(ctx, c.Data, devstack.Options{}, logger)
 	if err != nil {
 		return err
 	}
-	defer done()
-	svc, err := benchCases(stack, logger)
-	if err != nil {
-		return err
-	}
+	defer stack.done()
 	fmt.Fprintf(os.Stderr, "Leaving %d cases waiting for approval, %d submitted at a time…\n", c.N, c.Concurrency)
-	res, err := bench.Backlog(ctx, bench.Stack{Cases: svc, NATS: stack.Bus().Conn},
-		bench.BacklogOptions{N: c.N, Concurrency: c.Concurrency, InboxRuns: c.InboxRuns, DataDir: dir, Progress: os.Stderr})
+	res, err := bench.Backlog(ctx, bench.Stack{Cases: stack.cases, NATS: stack.Bus().Conn},
+		bench.BacklogOptions{N: c.N, Concurrency: c.Concurrency, InboxRuns: c.InboxRuns, DataDir: stack.dir, Progress: os.Stderr})
 	if err != nil {
 		return err
 	}
@@ -72,17 +63,13 @@ func (c *benchOverheadCmd) Run(ctx context.Context, out io.Writer, logger *slog.
 	}
 	defer model.Close()
 	models := llm.Registry{Default: "bench", Models: map[string]llm.Model{"bench": {URL: model.URL(), Model: "bench-model", Timeout: c.LLMLatency + 30*time.Second}}}
-	stack, _, done, err := benchStackIn(ctx, "", devstack.Options{Models: models})
+	stack, err := startBenchStack(ctx, "", devstack.Options{Models: models}, logger)
 	if err != nil {
 		return err
 	}
-	defer done()
-	svc, err := benchCases(stack, logger)
-	if err != nil {
-		return err
-	}
+	defer stack.done()
 	fmt.Fprintf(os.Stderr, "Running %d cases drafted by a model that answers in %s…\n", c.N, c.LLMLatency)
-	res, err := bench.Overhead(ctx, bench.Stack{Cases: svc, NATS: stack.Bus().Conn}, c.N, c.LLMLatency)
+	res, err := bench.Overhead(ctx, bench.Stack{Cases: stack.cases, NATS: stack.Bus().Conn}, c.N, c.LLMLatency)
 	if err != nil {
 		return err
 	}
@@ -95,19 +82,4 @@ func (c *benchOverheadCmd) Run(ctx context.Context, out io.Writer, logger *slog.
 	fmt.Fprintf(out, "  of which Dossier          p50 %s, p95 %s: %.1f %% of the case's time\n", ms(res.Ours.P50), ms(res.Ours.P95), 100*res.OursShare)
 	fmt.Fprintf(out, "approval → notified         p50 %s, p95 %s (no model)\n", ms(res.ToNotified.P50), ms(res.ToNotified.P95))
 	return nil
-}
-
-// benchCases is the case service over the stack's clients.
-func benchCases(stack *devstack.App, logger *slog.Logger) (*cases.Service, error) {
-	deps, err := app.NewDeps(stack.Client(), stack.Bus(), config.Dev(), logger)
-	if err != nil {
-		return nil, err
-	}
-	return deps.Cases(), nil
-}
-
-func writeJSON(out io.Writer, v any) error {
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }

@@ -6,40 +6,32 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/pprof"
 	"text/tabwriter"
-	"time"
 
 	"github.com/dossier/dossier/internal/bench"
 	"github.com/dossier/dossier/internal/devstack"
 )
 
 type benchCasesCmd struct {
-	N           int     `help:"Number of cases." default:"1000"`
-	Concurrency int     `help:"Cases in flight at once." default:"32"`
-	Rate        float64 `help:"Start this many cases a second instead, whatever is in flight (latency under a given load)."`
-	Data        string  `help:"Data directory of the embedded stack; a fresh temporary one when empty." type:"path"`
-	JSON        bool    `help:"Print the figures as JSON."`
-	CPUProfile  string  `name:"cpuprofile" help:"Write a CPU profile of the whole process (stack and driver) to this file." type:"path"`
+	N int `help:"Number of cases." default:"1000"`
+	benchLoad
+	Rate       float64 `help:"Start this many cases a second instead, whatever is in flight (latency under a given load)."`
+	CPUProfile string  `name:"cpuprofile" help:"Write a CPU profile of the whole process (stack and driver) to this file." type:"path"`
 }
 
 func (c *benchCasesCmd) Validate() error {
-	if c.N < 1 || c.Concurrency < 1 || c.Rate < 0 {
-		return fmt.Errorf("--n and --concurrency must be at least 1, --rate positive")
+	if c.Rate < 0 {
+		return fmt.Errorf("--rate must be positive")
 	}
-	return nil
+	return c.check(c.N)
 }
 
 func (c *benchCasesCmd) Run(ctx context.Context, out io.Writer, logger *slog.Logger) error {
-	stack, _, done, err := benchStackIn(ctx, c.Data, devstack.Options{})
+	stack, err := startBenchStack(ctx, c.Data, devstack.Options{}, logger)
 	if err != nil {
 		return err
 	}
-	defer done()
-	svc, err := benchCases(stack, logger)
-	if err != nil {
-		return err
-	}
+	defer stack.done()
 	baseline, err := bench.StartBaseline(stack.Client())
 	if err != nil {
 		return err
@@ -57,7 +49,7 @@ func (c *benchCasesCmd) Run(ctx context.Context, out io.Writer, logger *slog.Log
 	} else {
 		fmt.Fprintf(os.Stderr, "Running %d cases, %d at a time, then the baseline…\n", c.N, c.Concurrency)
 	}
-	res, err := bench.Cases(ctx, bench.Stack{Cases: svc, NATS: stack.Bus().Conn, Baseline: baseline},
+	res, err := bench.Cases(ctx, bench.Stack{Cases: stack.cases, NATS: stack.Bus().Conn, Baseline: baseline},
 		bench.CasesOptions{N: c.N, Concurrency: c.Concurrency, Rate: c.Rate, Progress: os.Stderr})
 	if c.JSON {
 		if err := writeJSON(out, res); err != nil {
@@ -67,30 +59,6 @@ func (c *benchCasesCmd) Run(ctx context.Context, out io.Writer, logger *slog.Log
 		printCases(out, res)
 	}
 	return err
-}
-
-// benchStackIn starts the embedded stack with opts, quiet, on free ports,
-// in dir or a fresh temporary directory that done removes; it returns the
-// directory used.
-func benchStackIn(ctx context.Context, dir string, opts devstack.Options) (*devstack.App, string, func(), error) {
-	cleanup := func() {}
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "dossier-bench-")
-		if err != nil {
-			return nil, "", nil, err
-		}
-		dir, cleanup = tmp, func() { os.RemoveAll(tmp) }
-	}
-	opts.DataDir, opts.HTTPAddr, opts.NoUI, opts.NoDemo = dir, "127.0.0.1:0", true, true
-	opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	stack := devstack.New(opts)
-	sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	if err := stack.Start(sctx); err != nil {
-		cleanup()
-		return nil, "", nil, err
-	}
-	return stack, dir, func() { stack.Close(); cleanup() }, nil
 }
 
 func printCases(out io.Writer, r bench.CasesResult) {
@@ -107,19 +75,4 @@ func printCases(out io.Writer, r bench.CasesResult) {
 		how = fmt.Sprintf("started %.1f a second: throughput is the rate asked when the machine keeps up", r.Options.Rate)
 	}
 	fmt.Fprintf(out, "\nDossier runs at %.2f × the baseline's throughput (%d cases, %s).\n", r.Ratio, r.Options.N, how)
-}
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
-
-// startCPUProfile profiles the process into path until stop is called.
-func startCPUProfile(path string) (stop func(), err error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -18,7 +18,6 @@ import (
 
 	"github.com/dossier/dossier/internal/cases"
 	"github.com/dossier/dossier/internal/contract"
-	"github.com/dossier/dossier/internal/intake"
 )
 
 // BacklogOptions are the knobs of the backlog benchmark.
@@ -99,14 +98,8 @@ func Backlog(ctx context.Context, s Stack, o BacklogOptions) (BacklogResult, err
 
 // waitingCase submits case i and returns once it awaits approval.
 func waitingCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int) error {
-	key := fmt.Sprintf("bench-backlog-%d-%d", time.Now().UnixNano(), i)
-	id := intake.CaseID("bench", benchSubmitter.ID, key)
-	ch := w.wait(id)
-	defer w.forget(id)
-	if _, _, err := svc.Submit(ctx, cases.Submission{Body: benchSubmission(i), By: benchSubmitter, Channel: "bench", Key: key}); err != nil {
-		return err
-	}
-	return waitEvent(ctx, ch, contract.EventDrafted)
+	_, err := runCase(ctx, svc, w, i, nil, false)
+	return err
 }
 
 // waitVisible waits until Temporal's visibility store counts the n cases

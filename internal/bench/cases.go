@@ -196,26 +196,50 @@ var (
 // oneCase submits case i, approves it once it awaits approval, and waits
 // for its citizen to be notified.
 func oneCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int) (time.Duration, time.Duration, error) {
+	t, err := runCase(ctx, svc, w, i, nil, true)
+	return t.toAwaiting, t.toNotified, err
+}
+
+// timing is how long a benchmark case took to reach its caseworkers, and
+// from its approval to its citizen.
+type timing struct {
+	toAwaiting, toNotified time.Duration
+}
+
+// runCase submits case i and waits until it awaits approval (the submit
+// call included); then runs atAwaiting, when given, on the case; then,
+// with approveIt, approves it and waits until its citizen is notified.
+func runCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int, atAwaiting func(id string) error, approveIt bool) (timing, error) {
 	key := fmt.Sprintf("bench-%d-%d", time.Now().UnixNano(), i)
-	id, _, err := submitWatched(ctx, svc, w, benchSubmission(i), key)
-	if err != nil {
-		return 0, 0, err
-	}
-	start := time.Now()
-	ch := w.wait(id)
+	id := intake.CaseID("bench", benchSubmitter.ID, key)
+	ch := w.wait(id) // before the submission: its events may come at once
 	defer w.forget(id)
-	if err := waitEvent(ctx, ch, contract.EventDrafted); err != nil {
-		return 0, 0, err
+	var t timing
+	start := time.Now()
+	if _, _, err := svc.Submit(ctx, cases.Submission{Body: benchSubmission(i), By: benchSubmitter, Channel: "bench", Key: key}); err != nil {
+		return t, err
 	}
-	toAwaiting := time.Since(start)
+	if err := waitEvent(ctx, ch, contract.EventDrafted); err != nil {
+		return t, err
+	}
+	t.toAwaiting = time.Since(start)
+	if atAwaiting != nil {
+		if err := atAwaiting(id); err != nil {
+			return t, err
+		}
+	}
+	if !approveIt {
+		return t, nil
+	}
 	approved := time.Now()
 	if err := approve(ctx, svc, id); err != nil {
-		return 0, 0, err
+		return t, err
 	}
 	if err := waitEvent(ctx, ch, contract.EventNotified); err != nil {
-		return 0, 0, err
+		return t, err
 	}
-	return toAwaiting, time.Since(approved), nil
+	t.toNotified = time.Since(approved)
+	return t, nil
 }
 
 // benchSubmission is the acknowledgement of receipt case i asks for. The
@@ -226,14 +250,6 @@ func benchSubmission(i int) contract.Submission {
 	return contract.Submission{Template: "accuse-reception", Language: "fr",
 		Applicant: contract.Applicant{Name: fmt.Sprintf("Usager %d", i), Email: "usager@example.org", Address: []string{"1 place de la Mairie", "49000 Montreuil-sur-Loire"}},
 		Facts:     map[string]string{"request_subject": "inscription sur les listes électorales", "received_on": received}}
-}
-
-// submitWatched submits a case whose events are watched from before it
-// starts.
-func submitWatched(ctx context.Context, svc *cases.Service, w *eventWatch, sub contract.Submission, key string) (string, bool, error) {
-	id := intake.CaseID("bench", benchSubmitter.ID, key)
-	w.wait(id)
-	return svc.Submit(ctx, cases.Submission{Body: sub, By: benchSubmitter, Channel: "bench", Key: key})
 }
 
 // approve approves version 1; the drafted event comes a moment before the

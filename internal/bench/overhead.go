@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/dossier/dossier/internal/cases"
-	"github.com/dossier/dossier/internal/contract"
-	"github.com/dossier/dossier/internal/intake"
 )
 
 // ModelStub is an OpenAI-compatible endpoint that answers every draft
@@ -115,32 +113,17 @@ func Overhead(ctx context.Context, s Stack, n int, latency time.Duration) (Overh
 }
 
 func overheadCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int) (toAwaiting, model, toNotified time.Duration, err error) {
-	key := fmt.Sprintf("bench-overhead-%d-%d", time.Now().UnixNano(), i)
-	id := intake.CaseID("bench", benchSubmitter.ID, key)
-	ch := w.wait(id)
-	defer w.forget(id)
-	start := time.Now()
-	if _, _, err := svc.Submit(ctx, cases.Submission{Body: benchSubmission(i), By: benchSubmitter, Channel: "bench", Key: key}); err != nil {
-		return 0, 0, 0, err
+	modelTime := func(id string) error {
+		st, err := svc.Get(ctx, benchReviewer, id)
+		if err != nil {
+			return err
+		}
+		if st.Draft == nil || st.Draft.Drafter != "llm" {
+			return fmt.Errorf("bench: case %s was not drafted by the model: %+v", id, st.Draft)
+		}
+		model = time.Duration(st.Draft.LatencyMS) * time.Millisecond
+		return nil
 	}
-	if err := waitEvent(ctx, ch, contract.EventDrafted); err != nil {
-		return 0, 0, 0, err
-	}
-	toAwaiting = time.Since(start)
-	st, err := svc.Get(ctx, benchReviewer, id)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	if st.Draft == nil || st.Draft.Drafter != "llm" {
-		return 0, 0, 0, fmt.Errorf("bench: case %s was not drafted by the model: %+v", id, st.Draft)
-	}
-	model = time.Duration(st.Draft.LatencyMS) * time.Millisecond
-	approved := time.Now()
-	if err := approve(ctx, svc, id); err != nil {
-		return 0, 0, 0, err
-	}
-	if err := waitEvent(ctx, ch, contract.EventNotified); err != nil {
-		return 0, 0, 0, err
-	}
-	return toAwaiting, model, time.Since(approved), nil
+	t, err := runCase(ctx, svc, w, i, modelTime, true)
+	return t.toAwaiting, model, t.toNotified, err
 }
