@@ -1,12 +1,12 @@
 package legacysim
 
 import (
-	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/dossier/dossier/internal/contract"
 )
@@ -20,34 +20,23 @@ const signDelay = 300 * time.Millisecond
 // dossier.tasks.parapheur.done with the visa, unless the "parapheur"
 // system is down, in which case the tasks wait for it.
 func (s *Sim) startParapheur(nc *nats.Conn) (err error) {
-	s.parapheur, err = takeTasks(nc, "legacy-parapheur", "dossier.tasks.parapheur", s.sign)
+	s.parapheur, err = s.takeTasks(nc, "parapheur", "dossier.tasks.parapheur", sign)
 	return err
 }
 
-func (s *Sim) sign(js jetstream.JetStream, m jetstream.Msg) {
-	if s.isDown("parapheur") {
-		_ = m.NakWithDelay(time.Second)
-		return
-	}
+// sign says the letter is in the mayor's folder, then answers with the visa.
+func sign(raw []byte, send send) error {
 	var task contract.Task
-	if err := json.Unmarshal(m.Data(), &task); err != nil || task.Token == "" {
-		_ = m.Term()
-		return
+	if err := json.Unmarshal(raw, &task); err != nil || task.Token == "" {
+		return errBadTask
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	hb, _ := json.Marshal(contract.TaskHeartbeat{Token: task.Token, Progress: "dans le parapheur du maire"})
-	if _, err := js.Publish(ctx, "dossier.tasks.parapheur.heartbeat", hb); err != nil {
-		_ = m.NakWithDelay(time.Second)
-		return
+	err := send("dossier.tasks.parapheur.heartbeat", "", contract.TaskHeartbeat{Token: task.Token, Progress: "dans le parapheur du maire"})
+	if err != nil {
+		return err
 	}
 	time.Sleep(signDelay)
-	answer := contract.TaskAnswer{Token: task.Token, Status: "done", Result: map[string]string{
-		"signed_by": "Le maire", "signed_at": time.Now().UTC().Format(time.RFC3339)}}
-	raw, _ := json.Marshal(answer)
-	if _, err := js.Publish(ctx, "dossier.tasks.parapheur.done", raw, jetstream.WithMsgID(m.Headers().Get(jetstream.MsgIDHeader)+".done")); err != nil {
-		_ = m.NakWithDelay(time.Second)
-		return
-	}
-	_ = m.Ack()
+	sum := sha256.Sum256([]byte(task.Token)) // one answer per hand-over of the task
+	return send("dossier.tasks.parapheur.done", task.CaseID+".parapheur.done."+hex.EncodeToString(sum[:12]),
+		contract.TaskAnswer{Token: task.Token, Status: "done", Result: map[string]string{
+			"signed_by": "Le maire", "signed_at": time.Now().UTC().Format(time.RFC3339)}})
 }

@@ -3,6 +3,7 @@ package legacysim
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"time"
@@ -21,13 +22,22 @@ const printDelay = 300 * time.Millisecond
 // a tracking number, unless the "print" system is down, in which case the
 // jobs wait for it.
 func (s *Sim) startPrint(nc *nats.Conn) (err error) {
-	s.print, err = takeTasks(nc, "legacy-print", "dossier.tasks.print", s.printJob)
+	s.print, err = s.takeTasks(nc, "print", "dossier.tasks.print", s.printJob)
 	return err
 }
 
+// send publishes a system's message about a task it took: a sign of
+// life, or its answer (msgID, when given, deduplicates a repeated answer).
+type send func(subject, msgID string, v any) error
+
+// errBadTask is a task the system can never do.
+var errBadTask = errors.New("legacysim: not a task")
+
 // takeTasks consumes the delegated tasks on subject durably, as the legacy
-// system that performs them.
-func takeTasks(nc *nats.Conn, durable, subject string, handle func(jetstream.JetStream, jetstream.Msg)) (jetstream.ConsumeContext, error) {
+// system that performs them: work does each with send; a task the system
+// cannot read is dropped, one it could not answer is taken again a second
+// later, and while the system is down its tasks wait.
+func (s *Sim) takeTasks(nc *nats.Conn, system, subject string, work func(raw []byte, send send) error) (jetstream.ConsumeContext, error) {
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return nil, err
@@ -35,33 +45,47 @@ func takeTasks(nc *nats.Conn, durable, subject string, handle func(jetstream.Jet
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cons, err := js.CreateOrUpdateConsumer(ctx, "DOSSIER_TASKS", jetstream.ConsumerConfig{
-		Durable: durable, FilterSubject: subject, AckPolicy: jetstream.AckExplicitPolicy, AckWait: 30 * time.Second,
+		Durable: "legacy-" + system, FilterSubject: subject, AckPolicy: jetstream.AckExplicitPolicy, AckWait: 30 * time.Second,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("legacysim: tasks on %s: %w", subject, err)
 	}
-	return cons.Consume(func(m jetstream.Msg) { handle(js, m) })
+	return cons.Consume(func(m jetstream.Msg) {
+		if s.isDown(system) {
+			_ = m.NakWithDelay(time.Second)
+			return
+		}
+		err := work(m.Data(), func(subject, msgID string, v any) error {
+			raw, _ := json.Marshal(v)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			var opts []jetstream.PublishOpt
+			if msgID != "" {
+				opts = append(opts, jetstream.WithMsgID(msgID))
+			}
+			_, err := js.Publish(ctx, subject, raw, opts...)
+			return err
+		})
+		switch {
+		case errors.Is(err, errBadTask):
+			_ = m.Term()
+		case err != nil:
+			_ = m.NakWithDelay(time.Second)
+		default:
+			_ = m.Ack()
+		}
+	})
 }
 
-func (s *Sim) printJob(js jetstream.JetStream, m jetstream.Msg) {
-	if s.isDown("print") {
-		_ = m.NakWithDelay(time.Second)
-		return
-	}
+// printJob posts a letter and answers with its tracking number.
+func (s *Sim) printJob(raw []byte, send send) error {
 	var job contract.PrintJob
-	if err := json.Unmarshal(m.Data(), &job); err != nil || job.Token == "" {
-		_ = m.Term()
-		return
+	if err := json.Unmarshal(raw, &job); err != nil || job.Token == "" {
+		return errBadTask
 	}
 	time.Sleep(printDelay)
-	raw, _ := json.Marshal(contract.PrintResult{Token: job.Token, Status: "posted", Tracking: tracking(job.CaseID)})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := js.Publish(ctx, "dossier.tasks.print.done", raw, jetstream.WithMsgID(job.CaseID+".print.done."+job.Document.SHA256)); err != nil {
-		_ = m.NakWithDelay(time.Second)
-		return
-	}
-	_ = m.Ack()
+	return send("dossier.tasks.print.done", job.CaseID+".print.done."+job.Document.SHA256,
+		contract.PrintResult{Token: job.Token, Status: "posted", Tracking: tracking(job.CaseID)})
 }
 
 // tracking is a La Poste-style tracking number for a case.
