@@ -31,7 +31,9 @@ func (*stubs) Render(context.Context, contract.RenderInput) (contract.Document, 
 func (*stubs) Notify(context.Context, contract.NotifyInput) (contract.Notification, error) {
 	return contract.Notification{}, nil
 }
-func (*stubs) PublishEvent(_ context.Context, e contract.Event) (contract.Event, error) { return e, nil }
+func (*stubs) PublishEvent(_ context.Context, e contract.Event) (contract.Event, error) {
+	return e, nil
+}
 func (*stubs) DelegateTask(context.Context, contract.TaskInput) (contract.TaskAnswer, error) {
 	return contract.TaskAnswer{}, nil
 }
