@@ -69,7 +69,7 @@ func (c *benchOverheadCmd) Run(ctx context.Context, out io.Writer, logger *slog.
 	}
 	defer stack.done()
 	fmt.Fprintf(os.Stderr, "Running %d cases drafted by a model that answers in %s…\n", c.N, c.LLMLatency)
-	res, err := bench.Overhead(ctx, bench.Stack{Cases: stack.cases, NATS: stack.Bus().Conn}, c.N, c.LLMLatency)
+	res, err := bench.Overhead(ctx, bench.Stack{Cases: stack.cases, NATS: stack.Bus().Conn, Temporal: stack.Client()}, c.N, c.LLMLatency)
 	if err != nil {
 		return err
 	}
@@ -81,5 +81,9 @@ func (c *benchOverheadCmd) Run(ctx context.Context, out io.Writer, logger *slog.
 	fmt.Fprintf(out, "  of which the model        p50 %s\n", ms(res.Model.P50))
 	fmt.Fprintf(out, "  of which Dossier          p50 %s, p95 %s: %.1f %% of the case's time\n", ms(res.Ours.P50), ms(res.Ours.P95), 100*res.OursShare)
 	fmt.Fprintf(out, "approval → notified         p50 %s, p95 %s (no model)\n", ms(res.ToNotified.P50), ms(res.ToNotified.P95))
+	fmt.Fprintf(out, "\nWhere Dossier's part of submit → awaiting approval goes (medians, from the histories):\n")
+	for _, p := range res.Phases {
+		fmt.Fprintf(out, "  %-55s %s\n", p.Name, ms(p.P50))
+	}
 	return nil
 }

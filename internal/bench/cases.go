@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"go.temporal.io/sdk/client"
 
 	"github.com/dossier/dossier/internal/cases"
 	"github.com/dossier/dossier/internal/contract"
@@ -155,6 +156,7 @@ func progress(w io.Writer, name string, n int, done *atomic.Int64) (stop func())
 type Stack struct {
 	Cases    *cases.Service
 	NATS     *nats.Conn
+	Temporal client.Client
 	Baseline *Baseline
 }
 
@@ -203,6 +205,8 @@ func oneCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int) (tim
 // timing is how long a benchmark case took to reach its caseworkers, and
 // from its approval to its citizen.
 type timing struct {
+	id                     string
+	submitted              time.Time
 	toAwaiting, toNotified time.Duration
 }
 
@@ -214,8 +218,8 @@ func runCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int, atAw
 	id := intake.CaseID("bench", benchSubmitter.ID, key)
 	ch := w.wait(id) // before the submission: its events may come at once
 	defer w.forget(id)
-	var t timing
 	start := time.Now()
+	t := timing{id: id, submitted: start}
 	if _, _, err := svc.Submit(ctx, cases.Submission{Body: benchSubmission(i), By: benchSubmitter, Channel: "bench", Key: key}); err != nil {
 		return t, err
 	}

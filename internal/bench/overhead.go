@@ -84,6 +84,8 @@ type OverheadResult struct {
 	// awaiting approval that is not the model's.
 	OursShare  float64   `json:"ours_share"`
 	ToNotified Latencies `json:"approval_to_notified"`
+	// Phases split submit → awaiting approval by the cases' histories.
+	Phases []Phase `json:"phases"`
 }
 
 // Overhead runs n cases drafted by the stub model (the stack must be
@@ -99,20 +101,30 @@ func Overhead(ctx context.Context, s Stack, n int, latency time.Duration) (Overh
 	defer w.close()
 	var toAwaiting, model, ours, notified []time.Duration
 	var shares []float64
+	var phases []map[string]time.Duration
 	for i := range n {
-		a, m, nt, err := overheadCase(ctx, s.Cases, w, i)
+		t, m, err := overheadCase(ctx, s.Cases, w, i)
 		if err != nil {
 			return res, err
 		}
-		toAwaiting, model, ours, notified = append(toAwaiting, a), append(model, m), append(ours, a-m), append(notified, nt)
+		a := t.toAwaiting
+		toAwaiting, model, ours, notified = append(toAwaiting, a), append(model, m), append(ours, a-m), append(notified, t.toNotified)
 		shares = append(shares, float64(a-m)/float64(a))
+		if s.Temporal != nil {
+			events, err := history(ctx, s.Temporal, t.id)
+			if err != nil {
+				return res, err
+			}
+			phases = append(phases, casePhases(events, t.submitted, t.submitted.Add(a), m))
+		}
 	}
 	res.ToAwaiting, res.Model, res.Ours, res.ToNotified = summarize(toAwaiting), summarize(model), summarize(ours), summarize(notified)
 	res.OursShare = median(shares)
+	res.Phases = medianPhases(phases)
 	return res, nil
 }
 
-func overheadCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int) (toAwaiting, model, toNotified time.Duration, err error) {
+func overheadCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int) (t timing, model time.Duration, err error) {
 	modelTime := func(id string) error {
 		st, err := svc.Get(ctx, benchReviewer, id)
 		if err != nil {
@@ -124,6 +136,6 @@ func overheadCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int)
 		model = time.Duration(st.Draft.LatencyMS) * time.Millisecond
 		return nil
 	}
-	t, err := runCase(ctx, svc, w, i, modelTime, true)
-	return t.toAwaiting, model, t.toNotified, err
+	t, err = runCase(ctx, svc, w, i, modelTime, true)
+	return t, model, err
 }
