@@ -86,6 +86,7 @@ func (b *Baseline) oneCase(ctx context.Context, i int) (time.Duration, time.Dura
 	start := time.Now()
 	run, err := b.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: fmt.Sprintf("bench-baseline-%d-%d", start.UnixNano(), i), TaskQueue: baselineQueue,
+		EnableEagerStart: true, // as Dossier's cases start
 	}, BaselineWorkflow)
 	if err != nil {
 		return 0, 0, err

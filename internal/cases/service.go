@@ -91,7 +91,11 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (id string, create
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		// A repeated key must be told apart from a new case.
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		Memo:                                     map[string]any{memoFingerprint: fingerprint, memoApplicant: sub.Body.Applicant.Name},
+		// Where a worker of the queue runs in this process (dossier dev),
+		// the server hands it the first workflow task in its answer to the
+		// start, instead of through its task queues.
+		EnableEagerStart: true,
+		Memo:             map[string]any{memoFingerprint: fingerprint, memoApplicant: sub.Body.Applicant.Name},
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			contract.SearchStage.ValueSet(string(contract.StagePrefilling)),
 			contract.SearchTemplate.ValueSet(sub.Body.Template),
