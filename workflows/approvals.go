@@ -54,7 +54,7 @@ func (c *caseRun) decide(ctx workflow.Context) (contract.Review, error) {
 // counted, report false at once: the first approval delivers.
 func (c *caseRun) recordApproval(ctx workflow.Context, review contract.Review) bool {
 	need := c.state.Approval.Approvals
-	if need <= 1 || workflow.GetVersion(ctx, versionTwoApprovals, workflow.DefaultVersion, 1) < 1 {
+	if need <= 1 || !c.has(ctx, versionTwoApprovals) {
 		return false
 	}
 	if edited(c.state.Draft, review) {

@@ -149,6 +149,7 @@ func (s *caseSuite) TestEditedApprovalNeedsASecondApprover() {
 func (s *caseSuite) TestTwoApprovalsBeforeTheVersionDeliverOnTheFirst() {
 	s.prefill.Approval = contract.ApprovalPolicy{Approvals: 2}
 	s.env.OnGetVersion(versionTwoApprovals, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	s.env.OnGetVersion(versionLeanCase, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion) // a case from before both
 	s.review(time.Minute, approve(1, camille))
 	s.env.ExecuteWorkflow(contract.WorkflowName, input(legacy))
 	s.Equal(contract.StageCompleted, s.finalState().Stage)

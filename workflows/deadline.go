@@ -57,7 +57,7 @@ func (c *caseRun) watchDeadline(ctx workflow.Context) {
 // without a deadline, or started before deadlines were watched.
 func (c *caseRun) recordDeadline(ctx workflow.Context) (time.Time, bool) {
 	d := c.state.Deadline
-	if d == nil || workflow.GetVersion(ctx, versionDeadlineTimers, workflow.DefaultVersion, 1) < 1 {
+	if d == nil || !c.has(ctx, versionDeadlineTimers) {
 		return time.Time{}, false
 	}
 	day, err := time.ParseInLocation(time.DateOnly, d.Date, paris)
@@ -66,9 +66,7 @@ func (c *caseRun) recordDeadline(ctx workflow.Context) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	end := time.Date(day.Year(), day.Month(), day.Day(), 23, 59, 59, 0, paris)
-	if err := workflow.UpsertTypedSearchAttributes(ctx, contract.SearchDeadline.ValueSet(end)); err != nil {
-		workflow.GetLogger(ctx).Error("upsert deadline search attribute", "error", err)
-	}
+	c.upsert(ctx, contract.SearchDeadline.ValueSet(end))
 	return day, true
 }
 

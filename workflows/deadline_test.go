@@ -113,6 +113,7 @@ func (s *caseSuite) TestTimersStopOnceRejected() {
 func (s *caseSuite) TestDeadlineBeforeTheVersionIsNotWatched() {
 	s.withDeadline(at("2026-11-28", 9), "2026-11-30")
 	s.env.OnGetVersion(versionDeadlineTimers, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	s.env.OnGetVersion(versionLeanCase, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion) // a case from before both
 	s.review(time.Hour, approve(1, camille))
 	s.env.ExecuteWorkflow(contract.WorkflowName, input(legacy))
 	s.Equal([]string{"submitted", "drafted", "approved", "rendered", "notified", "completed"}, s.events)

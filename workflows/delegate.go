@@ -28,7 +28,7 @@ func (c *caseRun) delegate(ctx workflow.Context, at string, in contract.TaskInpu
 		if step.At != at {
 			continue
 		}
-		workflow.GetVersion(ctx, versionDelegatedSteps, workflow.DefaultVersion, 1)
+		c.has(ctx, versionDelegatedSteps)
 		if err := c.runStep(ctx, step, in); err != nil {
 			return err
 		}
@@ -87,4 +87,5 @@ func (c *caseRun) backToReview(ctx workflow.Context, err error) {
 	c.state.Approvals = nil
 	c.enter(ctx, contract.StageAwaitingApproval)
 	c.watchDeadline(ctx)
+	c.flushSearchAttributes(ctx)
 }

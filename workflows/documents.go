@@ -39,7 +39,7 @@ var documentsNamespace = uuid.MustParse("6f1d2c1e-8d4b-4c8e-9a61-0b7c3f5d2a90")
 // legal deadline again (CRPA L114-5 for SVA, R114-5 for SVR), and puts the
 // case back before its reviewers with the current draft.
 func (c *caseRun) awaitDocuments(ctx workflow.Context, review contract.Review) error {
-	workflow.GetVersion(ctx, versionRequestDocuments, workflow.DefaultVersion, 1)
+	c.has(ctx, versionRequestDocuments)
 	req := contract.DocumentsRequest{
 		Seq: len(c.state.DocumentsRequests) + 1, RequestedAt: review.At, RequestedBy: review.Reviewer.ID,
 		Documents: review.Documents, DueDate: review.DueDate, Comment: review.Comment,
@@ -62,6 +62,7 @@ func (c *caseRun) awaitDocuments(ctx workflow.Context, review contract.Review) e
 	c.docsIn = nil
 	c.enter(ctx, contract.StageAwaitingApproval)
 	c.watchDeadline(ctx)
+	c.flushSearchAttributes(ctx)
 	return nil
 }
 

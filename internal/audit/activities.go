@@ -35,14 +35,24 @@ func (b *builder) scheduled(act *activity) {
 const localActivityMarker = "LocalActivity"
 
 // marker reads a local activity's marker: the stage events published from
-// local activities, whose result is the event published.
+// local activities, whose result is the event published, and the prefill
+// of a lean case.
 func (b *builder) marker(m *historypb.MarkerRecordedEventAttributes, at time.Time) {
 	if m.GetMarkerName() != localActivityMarker {
 		return
 	}
 	var data struct{ ActivityType string }
 	what := "local activity recorded at " + at.Format(time.RFC3339)
-	if !b.decode(what, m.GetDetails()["data"], &data) || data.ActivityType != contract.ActivityPublish {
+	if !b.decode(what, m.GetDetails()["data"], &data) {
+		return
+	}
+	if data.ActivityType == contract.ActivityPrefill { // lean cases prefill in a local activity
+		if m.GetFailure() == nil {
+			b.completed(&activity{name: contract.ActivityPrefill, at: at}, m.GetDetails()["result"], at)
+		}
+		return
+	}
+	if data.ActivityType != contract.ActivityPublish {
 		return
 	}
 	if m.GetFailure() != nil {

@@ -132,6 +132,24 @@ func TestTimelineOfStoredHistories(t *testing.T) {
 				t.Errorf("status %s, %d drafts", tl.Status, len(tl.Drafts))
 			}
 		}},
+		{"approved-lean", delivered, func(t *testing.T, tl audit.Timeline) {
+			// the prefill ran as a local activity: its facts come from its marker
+			i := slices.IndexFunc(tl.Facts, func(f audit.Fact) bool { return f.Name == "request_subject" })
+			if i < 0 || tl.Facts[i].Source.Origin != "submission" || tl.TemplateVersion == 0 || tl.Deadline == nil {
+				t.Errorf("facts %+v, template version %d, deadline %+v, want the prefill's", tl.Facts, tl.TemplateVersion, tl.Deadline)
+			}
+			if len(tl.Events) != 6 || len(tl.Reviews) != 1 || tl.Letter == nil || len(tl.Notified) != 1 {
+				t.Errorf("events %d, reviews %+v, letter %+v, notifications %+v", len(tl.Events), tl.Reviews, tl.Letter, tl.Notified)
+			}
+		}},
+		{"failed-prefill-not-found-lean", []contract.Stage{contract.StagePrefilling, contract.StageFailed}, func(t *testing.T, tl audit.Timeline) {
+			if f := tl.Failure; f == nil || !strings.Contains(f.Message, "W499999999") || len(f.Fields) != 1 || f.Fields[0].Field != "facts.rna_number" {
+				t.Errorf("failure %+v, want the legacy record not found", f)
+			}
+			if len(tl.Facts) != 0 || len(tl.Drafts) != 0 {
+				t.Errorf("facts %+v, %d drafts from a failed prefill", tl.Facts, len(tl.Drafts))
+			}
+		}},
 		{"failed-prefill", []contract.Stage{contract.StagePrefilling, contract.StageFailed}, func(t *testing.T, tl audit.Timeline) {
 			if f := tl.Failure; f == nil || len(f.Fields) != 1 || f.Fields[0].Field != "applicant.email" {
 				t.Errorf("failure %+v, want the invalid email", f)

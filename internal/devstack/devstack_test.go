@@ -162,7 +162,7 @@ func TestNATSSubmissionToSentLetter(t *testing.T) {
 	checkOutbox(t, app, id)
 	checkVerification(t, app, done, text)
 	checkEventsReplay(t, app, id, c.SubmittedAt)
-	keepHistory(t, app, id, "approved-local-publish")
+	keepHistory(t, app, id, "approved-lean")
 }
 
 func count(l listView, id string) int {

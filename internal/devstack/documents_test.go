@@ -83,7 +83,7 @@ func TestMissingDocuments(t *testing.T) {
 	})
 	camille.want(http.StatusOK, "POST", "/api/v1/cases/"+id+"/review", map[string]any{"decision": "approve", "version": 1}, nil)
 	camille.waitStage(id, contract.StageCompleted)
-	keepHistory(t, app, id, "documents-received")
+	keepHistory(t, app, id, "documents-received-lean")
 }
 
 // sendDocumentsLetter checks the demande-pieces case started for parent

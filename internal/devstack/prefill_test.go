@@ -86,7 +86,7 @@ func TestPrefillConflictAndNotFound(t *testing.T) {
 	if !strings.Contains(f.Failure, "has no record W499999999") || !hasField(f.FieldErrors, "facts.rna_number") || f.Draft != nil {
 		t.Errorf("failure %q, fields %+v, draft %v", f.Failure, f.FieldErrors, f.Draft)
 	}
-	keepHistory(t, app, missing.ID, "failed-prefill-not-found")
+	keepHistory(t, app, missing.ID, "failed-prefill-not-found-lean")
 
 	camille.want(http.StatusOK, "POST", "/api/v1/cases/"+conflict.ID+"/review", map[string]any{"decision": "approve", "version": 1}, nil)
 	camille.waitStage(conflict.ID, contract.StageCompleted)

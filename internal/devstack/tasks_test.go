@@ -38,7 +38,7 @@ func TestDelegatedSignature(t *testing.T) {
 	if got := strings.Join(ev.until(created.ID, contract.EventCompleted), ","); !strings.Contains(got, "approved,task_sent,task_done,rendered") {
 		t.Errorf("events %s, want the signature between approval and rendering", got)
 	}
-	keepHistory(t, app, created.ID, "delegated-signature")
+	keepHistory(t, app, created.ID, "delegated-signature-lean")
 }
 
 // TestDelegatedStepHeartbeats: a slow system that says it is still at
