@@ -354,10 +354,10 @@ func (c *caseRun) flushSearchAttributes(ctx workflow.Context) {
 }
 
 // versionLeanCase guards the lean case: one version marker for every
-// change before it, the prefill as a local activity, and search attributes
-// upserted with the stage change that follows them. A case's path to its
-// caseworkers then takes two workflow tasks instead of three, and five
-// visibility writes a case fewer.
+// change before it; the prefill and the email tried first as local
+// activities; and search attributes upserted with the stage change that
+// follows them. An approved case takes four workflow tasks instead of six,
+// two activities instead of four, and five visibility writes fewer.
 const versionLeanCase = "lean-case"
 
 // has reports whether the case runs the code of change id. Lean cases run

@@ -56,6 +56,10 @@ type caseSuite struct {
 	prefill    contract.PrefillResult
 	// notifyTakes is how long notifying the citizen takes, in the suite's clock.
 	notifyTakes time.Duration
+	// prefillFails and notifyFails are errors the next calls of these
+	// activities fail with, one per call; the calls are counted.
+	prefillFails, notifyFails []error
+	prefillCalls, notifyCalls int
 	// published are the events in full, renders the render inputs, and
 	// attrs the search attributes upserted, the last value of each;
 	// unsets counts the upserts that only removed attributes.
@@ -91,10 +95,16 @@ func (s *caseSuite) SetupTest() {
 	s.env.RegisterActivity(&stubs{})
 	s.events, s.drafts, s.published, s.renders = nil, nil, nil, nil
 	s.prefillErr, s.notifyTakes = nil, 0
+	s.prefillFails, s.notifyFails, s.prefillCalls, s.notifyCalls = nil, nil, 0, 0
 	s.prefill = contract.PrefillResult{TemplateVersion: 1, Facts: map[string]string{"request_subject": "terrasse"}}
 	s.attrs, s.unsets = map[string]any{}, 0
 	s.env.OnActivity(contract.ActivityPrefill, mock.Anything, mock.Anything).Return(
 		func(context.Context, contract.CaseInput) (contract.PrefillResult, error) {
+			if s.prefillCalls++; len(s.prefillFails) > 0 {
+				err := s.prefillFails[0]
+				s.prefillFails = s.prefillFails[1:]
+				return contract.PrefillResult{}, err
+			}
 			if s.prefillErr != nil {
 				return contract.PrefillResult{}, s.prefillErr
 			}
@@ -112,7 +122,14 @@ func (s *caseSuite) SetupTest() {
 			return contract.Document{Object: "cases/x/letter-v1.pdf", SHA256: "abc", Size: 10}, nil
 		})
 	s.env.OnActivity(contract.ActivityNotify, mock.Anything, mock.Anything).AfterFn(func() time.Duration { return s.notifyTakes }).Return(
-		contract.Notification{Channel: "email", MessageID: "m@dossier"}, nil)
+		func(context.Context, contract.NotifyInput) (contract.Notification, error) {
+			if s.notifyCalls++; len(s.notifyFails) > 0 {
+				err := s.notifyFails[0]
+				s.notifyFails = s.notifyFails[1:]
+				return contract.Notification{}, err
+			}
+			return contract.Notification{Channel: "email", MessageID: "m@dossier"}, nil
+		})
 	s.env.OnActivity(contract.ActivityPublish, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, e contract.Event) (contract.Event, error) {
 			s.events = append(s.events, e.Type)

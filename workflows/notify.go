@@ -42,14 +42,27 @@ func (c *caseRun) notifyOn(ctx workflow.Context, channel string, draft contract.
 	if channel == contract.ChannelPostal {
 		return c.print(ctx, doc)
 	}
+	in := contract.NotifyInput{Case: c.in, Draft: draft, Document: doc}
+	var note contract.Notification
+	if c.lean { // tried once in this workflow task; retried as an ordinary activity
+		err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+			StartToCloseTimeout: notifyLocalTimeout, RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 1},
+		}), contract.ActivityNotify, in).Get(ctx, &note)
+		if err == nil || isFinal(err) {
+			return note, err
+		}
+	}
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Minute,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 5 * time.Second, BackoffCoefficient: 3, MaximumAttempts: 6},
 	})
-	var note contract.Notification
-	err := workflow.ExecuteActivity(ctx, contract.ActivityNotify, contract.NotifyInput{Case: c.in, Draft: draft, Document: doc}).Get(ctx, &note)
+	err := workflow.ExecuteActivity(ctx, contract.ActivityNotify, in).Get(ctx, &note)
 	return note, err
 }
+
+// notifyLocalTimeout bounds the local try of an email: the case cannot be
+// read while it runs.
+const notifyLocalTimeout = 10 * time.Second
 
 // print hands the letter to the legacy print system and waits for its
 // answer, with a reminder if it is slow and a timeout if it never comes.

@@ -36,7 +36,7 @@ const localActivityMarker = "LocalActivity"
 
 // marker reads a local activity's marker: the stage events published from
 // local activities, whose result is the event published, and the prefill
-// of a lean case.
+// and email of a lean case.
 func (b *builder) marker(m *historypb.MarkerRecordedEventAttributes, at time.Time) {
 	if m.GetMarkerName() != localActivityMarker {
 		return
@@ -46,9 +46,12 @@ func (b *builder) marker(m *historypb.MarkerRecordedEventAttributes, at time.Tim
 	if !b.decode(what, m.GetDetails()["data"], &data) {
 		return
 	}
-	if data.ActivityType == contract.ActivityPrefill { // lean cases prefill in a local activity
+	switch data.ActivityType {
+	case contract.ActivityPrefill, contract.ActivityNotify:
+		// Lean cases try these once locally; a failed try is followed by
+		// the ordinary activity, which the timeline reads as usual.
 		if m.GetFailure() == nil {
-			b.completed(&activity{name: contract.ActivityPrefill, at: at}, m.GetDetails()["result"], at)
+			b.completed(&activity{name: data.ActivityType, at: at, attempts: 1}, m.GetDetails()["result"], at)
 		}
 		return
 	}

@@ -138,7 +138,7 @@ func TestTimelineOfStoredHistories(t *testing.T) {
 			if i < 0 || tl.Facts[i].Source.Origin != "submission" || tl.TemplateVersion == 0 || tl.Deadline == nil {
 				t.Errorf("facts %+v, template version %d, deadline %+v, want the prefill's", tl.Facts, tl.TemplateVersion, tl.Deadline)
 			}
-			if len(tl.Events) != 6 || len(tl.Reviews) != 1 || tl.Letter == nil || len(tl.Notified) != 1 {
+			if len(tl.Events) != 6 || len(tl.Reviews) != 1 || tl.Letter == nil || len(tl.Notified) != 1 || !tl.Notified[0].OK {
 				t.Errorf("events %d, reviews %+v, letter %+v, notifications %+v", len(tl.Events), tl.Reviews, tl.Letter, tl.Notified)
 			}
 		}},
@@ -200,6 +200,16 @@ func TestTimelineOfStoredHistories(t *testing.T) {
 		{"email-and-post", delivered, func(t *testing.T, tl audit.Timeline) {
 			if len(tl.Notified) != 2 || !tl.Notified[1].OK || tl.Notified[1].MessageID == "" {
 				t.Errorf("notifications %+v, want the email and the post with its tracking number", tl.Notified)
+			}
+		}},
+		{"email-and-post-lean", delivered, func(t *testing.T, tl audit.Timeline) {
+			// the email went in a local activity, the post as an activity
+			channels := map[string]bool{}
+			for _, n := range tl.Notified {
+				channels[n.Channel] = n.OK && n.MessageID != "" && !n.At.IsZero()
+			}
+			if len(tl.Notified) != 2 || !channels[contract.ChannelEmail] || !channels[contract.ChannelPostal] {
+				t.Errorf("notifications %+v, want the email with its message id and the post with its tracking number", tl.Notified)
 			}
 		}},
 		{"two-approvals", delivered, func(t *testing.T, tl audit.Timeline) {

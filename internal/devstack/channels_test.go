@@ -40,7 +40,7 @@ func TestPrintJobRoundTrip(t *testing.T) {
 	if got := strings.Join(ev.until(created.ID, contract.EventCompleted), ","); strings.Count(got, "notified") != 2 {
 		t.Errorf("events %s, want one notified per channel", got)
 	}
-	keepHistory(t, app, created.ID, "email-and-post")
+	keepHistory(t, app, created.ID, "email-and-post-lean")
 }
 
 // TestPrintSystemThatNeverAnswers: the reminder goes out, then the print
