@@ -2,17 +2,16 @@ package workflows
 
 import (
 	"errors"
-	"os"
 	"slices"
 	"testing"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
-	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/dossier/dossier/internal/contract"
+	"github.com/dossier/dossier/internal/histtest"
 )
 
 // leanShape is what a stored history says about the cost of a case: the
@@ -25,15 +24,7 @@ type leanShape struct {
 
 func shapeOf(t *testing.T, name string) leanShape {
 	t.Helper()
-	f, err := os.Open("testdata/histories/" + name + ".json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	h, err := client.HistoryFromJSON(f, client.HistoryJSONOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := histtest.Load(t, name)
 	var s leanShape
 	for _, e := range h.GetEvents() {
 		switch e.GetEventType() {

@@ -3,8 +3,6 @@ package audit_test
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,27 +10,15 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
-	"go.temporal.io/sdk/client"
 
 	"github.com/dossier/dossier/internal/audit"
 	"github.com/dossier/dossier/internal/cases"
 	"github.com/dossier/dossier/internal/contract"
+	"github.com/dossier/dossier/internal/histtest"
 )
 
 // history reads a stored case history, recorded from the dev stack.
-func history(t *testing.T, name string) *historypb.History {
-	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "workflows", "testdata", "histories", name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	h, err := client.HistoryFromJSON(f, client.HistoryJSONOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
-}
+func history(t *testing.T, name string) *historypb.History { return histtest.Load(t, name) }
 
 func timeline(t *testing.T, name string) audit.Timeline {
 	t.Helper()
