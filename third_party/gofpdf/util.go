@@ -93,6 +93,15 @@ func sliceCompress(data []byte) []byte {
 	return buf.Bytes()
 }
 
+// compressLevel returns data compressed by zlib at level. (Dossier)
+func compressLevel(data []byte, level int) []byte {
+	var buf bytes.Buffer
+	w, _ := zlib.NewWriterLevel(&buf, level)
+	w.Write(data)
+	w.Close()
+	return buf.Bytes()
+}
+
 // zlibWriters reuses compressors: a new one allocates and zeroes about
 // 800 KB, several times per document. A reset writer writes the same
 // bytes as a new one. (Dossier)
