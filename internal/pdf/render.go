@@ -40,19 +40,21 @@ type fontSet struct {
 
 // loadFonts parses the embedded fonts once per process: parsing them and
 // hashing their metrics into gofpdf's font ids took most of a letter's
-// rendering time when done for every document.
+// rendering time when done for every document. Each font carries the
+// fixed subset of the runes in fixedSubset.
 var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 	cov, err := newCoverage(faces)
 	if err != nil {
 		return nil, err
 	}
 	set := &fontSet{cov: cov}
+	fixed := cov.fixedRunes()
 	for _, f := range faces {
 		font, err := gofpdf.NewUTF8Font(family, f.style, f.ttf)
 		if err != nil {
 			return nil, fmt.Errorf("pdf: font %s: %w", f.name, err)
 		}
-		set.fonts = append(set.fonts, font)
+		set.fonts = append(set.fonts, font.WithFixedSubset(fixed))
 	}
 	return set, nil
 })
