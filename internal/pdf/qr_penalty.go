@@ -1,0 +1,79 @@
+package pdf
+
+// The penalty weights of ISO/IEC 18004:2015, 7.8.3.1.
+const (
+	penaltyRun     = 3  // N1: a run of 5 same-colour modules, plus 1 per module past 5
+	penaltyBlock   = 3  // N2: a 2 × 2 block of one colour
+	penaltyFinder  = 40 // N3: a 1:1:3:1:1 pattern beside 4 light modules
+	penaltyBalance = 10 // N4: per 5% of dark modules away from 50%
+)
+
+// qrPenalty returns the mask penalty score of the size × size modules
+// mods (row after row, dark true, no quiet zone). Every row and every
+// column is scored for runs and finder-like patterns; modules outside
+// the symbol count as light, as the quiet zone is.
+func qrPenalty(mods []bool, size int) int {
+	score, dark := 0, 0
+	line, runs := make([]bool, size), make([]int, size)
+	for i := 0; i < size; i++ {
+		score += linePenalty(mods[i*size:(i+1)*size], runs) // row i
+		for j := range line {
+			line[j] = mods[j*size+i]
+		}
+		score += linePenalty(line, runs) // column i
+	}
+	for y := 0; y < size; y++ {
+		for x := 0; x < size; x++ {
+			c := mods[y*size+x]
+			if c {
+				dark++
+			}
+			if x > 0 && y > 0 && c == mods[y*size+x-1] && c == mods[(y-1)*size+x] && c == mods[(y-1)*size+x-1] {
+				score += penaltyBlock
+			}
+		}
+	}
+	total := size * size
+	deviation := dark*2 - total
+	if deviation < 0 {
+		deviation = -deviation
+	}
+	return score + deviation*10/total*penaltyBalance // 5% steps: |dark/total − ½| / 0.05
+}
+
+// linePenalty returns the N1 and N3 penalties of one row or column. It
+// works on the line's runs of one colour: the finder-like pattern
+// 1011101 is a dark run, then runs of 1, 3 and 1 modules, then a dark
+// run; the 4 light modules (or the edge) must follow a dark run of 1
+// before it or precede a dark run of 1 after it. runs is scratch space
+// for len(line) integers.
+func linePenalty(line []bool, runs []int) int {
+	n := 0
+	runs[0] = 1
+	for i := 1; i < len(line); i++ {
+		if line[i] == line[i-1] {
+			runs[n]++
+		} else {
+			n++
+			runs[n] = 1
+		}
+	}
+	n++
+	score := 0
+	for _, r := range runs[:n] {
+		if r >= 5 {
+			score += penaltyRun + r - 5
+		}
+	}
+	for k := 0; k+4 < n; k++ {
+		if line[0] != (k%2 == 0) || runs[k+1] != 1 || runs[k+2] != 3 || runs[k+3] != 1 {
+			continue // run k is light, or the middle is not 1:3:1
+		}
+		before := runs[k] == 1 && (k <= 1 || runs[k-1] >= 4)
+		after := runs[k+4] == 1 && (k+5 >= n-1 || runs[k+5] >= 4)
+		if before || after {
+			score += penaltyFinder
+		}
+	}
+	return score
+}
