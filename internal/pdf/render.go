@@ -94,16 +94,22 @@ func (r *Renderer) Render(l Letter) ([]byte, error) {
 	lab := labelSets[l.Language]
 	doc := r.newDocument(l)
 	newLetterWriter(doc, l, lab).write()
-	var buf bytes.Buffer
-	if err := doc.Output(&buf); err != nil {
+	buf := outputs.Get().(*bytes.Buffer)
+	defer outputs.Put(buf)
+	buf.Reset()
+	if err := doc.Output(buf); err != nil {
 		return nil, fmt.Errorf("render letter %q: %w", l.Reference, err)
 	}
-	out, err := setLanguage(buf.Bytes(), lab.tag)
+	out, err := setLanguage(buf.Bytes(), lab.tag) // a copy: buf goes back to the pool
 	if err != nil {
 		return nil, fmt.Errorf("render letter %q: %w", l.Reference, err)
 	}
 	return out, nil
 }
+
+// outputs holds buffers for gofpdf's output, which setLanguage copies:
+// growing a new buffer to the size of a letter took a tenth of its time.
+var outputs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // clean returns a copy of l whose printed text only uses runes the fonts
 // can draw, and whose Language is set.

@@ -3748,8 +3748,18 @@ func (f *Fpdf) putstream(b []byte) {
 		f.protect.rc4(uint32(f.n), &b)
 	}
 	f.out("stream")
-	f.out(string(b))
+	f.outBytes(b) // Dossier: without copying b into a string
 	f.out("endstream")
+}
+
+// outBytes adds b and a line break to the document, as out does.
+func (f *Fpdf) outBytes(b []byte) {
+	buf := &f.buffer.Buffer
+	if f.state == 2 {
+		buf = f.pages[f.page]
+	}
+	buf.Write(b)
+	buf.WriteString("\n")
 }
 
 // out; Add a line to the document
@@ -4775,6 +4785,7 @@ func (f *Fpdf) enddoc() {
 		return
 	}
 	f.layerEndDoc()
+	f.buffer.Grow(f.outputSizeHint()) // Dossier: one allocation instead of doubling up to the whole PDF
 	f.putheader()
 	// Embedded files
 	f.putAttachments()

@@ -201,3 +201,20 @@ func newUTF8FontObjects(font *fontDefType, compress func([]byte) []byte) *utf8Fo
 	objs.cidToGIDMap = compress(cidToGIDMap)
 	return objs
 }
+
+// outputSizeHint returns about the size of the document: its pages'
+// content, the fixed font subsets it will write, and 16 KB for the rest.
+func (f *Fpdf) outputSizeHint() int {
+	n := 16 << 10
+	for _, p := range f.pages {
+		if p != nil {
+			n += p.Len()
+		}
+	}
+	for _, font := range f.fonts {
+		if objs := font.fixed.objectsFor(font.usedRunes); objs != nil {
+			n += len(objs.file) + len(objs.cidToGIDMap) + len(objs.widths)
+		}
+	}
+	return n
+}
