@@ -90,7 +90,7 @@ func decodeQR(t *testing.T, img image.Image) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := zxing.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_PURE_BARCODE: true})
+	res, err := zxing.NewQRCodeReader().Decode(bmp, nil)
 	if err != nil {
 		t.Fatalf("decode QR code: %v", err)
 	}
@@ -162,4 +162,45 @@ func naiveLinePenalty(line []bool) int {
 		}
 	}
 	return score
+}
+
+// TestBitsPenalty compares the penalties scored on bit sets with those
+// scored module by module, on random symbols.
+func TestBitsPenalty(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 300 {
+		size := 21 + rng.IntN(44)
+		mods := make([]bool, size*size)
+		for i := range mods {
+			mods[i] = rng.IntN(2) == 0
+		}
+		if got, want := bitsPenalty(mods, size), moduleByModulePenalty(mods, size); got != want {
+			t.Fatalf("size %d: penalty %d on bit sets, %d module by module", size, got, want)
+		}
+	}
+}
+
+// moduleByModulePenalty is qrPenalty without its bit set path.
+func moduleByModulePenalty(mods []bool, size int) int {
+	score, dark := 0, 0
+	line := make([]bool, size)
+	for i := 0; i < size; i++ {
+		score += naiveLinePenalty(mods[i*size : (i+1)*size])
+		for j := range line {
+			line[j] = mods[j*size+i]
+		}
+		score += naiveLinePenalty(line)
+	}
+	for y := 0; y < size; y++ {
+		for x := 0; x < size; x++ {
+			c := mods[y*size+x]
+			if c {
+				dark++
+			}
+			if x > 0 && y > 0 && c == mods[y*size+x-1] && c == mods[(y-1)*size+x] && c == mods[(y-1)*size+x-1] {
+				score += 3
+			}
+		}
+	}
+	return score + balancePenalty(dark, size*size)
 }
