@@ -2449,8 +2449,12 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 					txtStr = reverseText(txtStr)
 				}
 				txt2 = f.escape(utf8toutf16(txtStr, false))
-				for _, uni := range []rune(txtStr) {
-					f.currentFont.usedRunes[int(uni)] = int(uni)
+				// Dossier: no []rune copy, and no map write for a rune
+				// already recorded.
+				for _, uni := range txtStr {
+					if r, ok := f.currentFont.usedRunes[int(uni)]; !ok || r != int(uni) {
+						f.currentFont.usedRunes[int(uni)] = int(uni)
+					}
 				}
 			} else {
 
@@ -2460,7 +2464,15 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 			}
 			bt := (f.x + dx) * k
 			td := (f.h - (f.y + dy + .5*h + .3*f.fontSize)) * k
-			s.printf("BT %.2f %.2f Td (%s)Tj ET", bt, td, txt2)
+			// Dossier: as s.printf("BT %.2f %.2f Td (%s)Tj ET", bt, td, txt2), without fmt.
+			var num [32]byte
+			s.WriteString("BT ")
+			s.Write(strconv.AppendFloat(num[:0], bt, 'f', 2, 64))
+			s.WriteByte(' ')
+			s.Write(strconv.AppendFloat(num[:0], td, 'f', 2, 64))
+			s.WriteString(" Td (")
+			s.WriteString(txt2)
+			s.WriteString(")Tj ET")
 			//BT %.2F %.2F Td (%s) Tj ET',(f.x+dx)*k,(f.h-(f.y+.5*h+.3*f.FontSize))*k,txt2);
 		}
 
@@ -3873,11 +3885,11 @@ func (f *Fpdf) replaceAliases() {
 				replacement = utf8toutf16(replacement, false)
 			}
 			for n := 1; n <= f.page; n++ {
-				s := f.pages[n].String()
-				if strings.Contains(s, alias) {
-					s = strings.Replace(s, alias, replacement, -1)
-					f.pages[n].Truncate(0)
-					f.pages[n].WriteString(s)
+				// Dossier: the page is copied only if it has the alias.
+				if page := f.pages[n].Bytes(); bytes.Contains(page, []byte(alias)) {
+					s := bytes.ReplaceAll(page, []byte(alias), []byte(replacement))
+					f.pages[n].Reset()
+					f.pages[n].Write(s)
 				}
 			}
 		}

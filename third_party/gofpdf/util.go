@@ -131,7 +131,7 @@ func utf8toutf16(s string, withBOM ...bool) string {
 	if len(withBOM) > 0 {
 		bom = withBOM[0]
 	}
-	res := make([]byte, 0, 8)
+	res := make([]byte, 0, 2+2*len(s)) // Dossier: sized once (UTF-16 takes at most twice UTF-8's bytes)
 	if bom {
 		res = append(res, 0xFE, 0xFF)
 	}
