@@ -13,13 +13,8 @@ const (
 // qrPenalty returns the mask penalty score of the size × size modules
 // mods (row after row, dark true, no quiet zone). Every row and every
 // column is scored for runs and finder-like patterns; modules outside
-// the symbol count as light, as the quiet zone is. Codes of up to 64
-// modules a side (version 11, URLs of up to about 200 bytes) are scored
-// on bit sets, four times faster than module by module.
+// the symbol count as light, as the quiet zone is.
 func qrPenalty(mods []bool, size int) int {
-	if size <= 64 {
-		return bitsPenalty(mods, size)
-	}
 	score, dark := 0, 0
 	line, runs := make([]bool, size), make([]int, size)
 	for i := 0; i < size; i++ {
@@ -52,28 +47,19 @@ func balancePenalty(dark, total int) int {
 	return deviation * 10 / total * penaltyBalance // 5% steps: |dark/total − ½| / 0.05
 }
 
-// bitsPenalty is qrPenalty for size <= 64, on one word per row and per
-// column (bit i is module i).
-func bitsPenalty(mods []bool, size int) int {
-	var rows, cols [64]uint64
-	for y := 0; y < size; y++ {
-		for x, dark := range mods[y*size : (y+1)*size] {
-			if dark {
-				rows[y] |= 1 << x
-				cols[x] |= 1 << y
-			}
-		}
-	}
+// wordsPenalty is qrPenalty for a code of size <= 64 modules a side.
+func wordsPenalty(w *qrWords, size int) int {
 	var runs [64]int
 	score, dark := 0, 0
-	pairs := uint64(1)<<(size-1) - 1 // bits of the modules that have a right (lower) neighbour
+	pairs := uint64(1)<<(size-1) - 1 // the modules that have a right neighbour
 	for i := 0; i < size; i++ {
-		score += runsPenalty(wordRuns(rows[i], size, runs[:]), rows[i]&1 != 0)
-		score += runsPenalty(wordRuns(cols[i], size, runs[:]), cols[i]&1 != 0)
-		dark += bits.OnesCount64(rows[i])
+		row, col := w.rows[i], w.cols[i]
+		score += runsPenalty(wordRuns(row, size, runs[:]), row&1 != 0)
+		score += runsPenalty(wordRuns(col, size, runs[:]), col&1 != 0)
+		dark += bits.OnesCount64(row)
 		if i > 0 {
-			vertical := ^(rows[i] ^ rows[i-1])    // module x same as the one above
-			horizontal := ^(rows[i] ^ rows[i]>>1) // module x same as x+1
+			vertical := ^(row ^ w.rows[i-1]) // module x same as the one above
+			horizontal := ^(row ^ row>>1)    // module x same as x+1
 			blocks := vertical & (vertical >> 1) & horizontal & pairs
 			score += penaltyBlock * bits.OnesCount64(blocks)
 		}

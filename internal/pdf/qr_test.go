@@ -23,7 +23,8 @@ func qrURLs() []string {
 		host := strings.Repeat("ville-", 1+i%9) + "exemple.fr"
 		urls = append(urls, "https://"+host+"/verify/"+code)
 	}
-	return urls
+	// Codes of more than 64 modules a side, scored module by module.
+	return append(urls, "https://"+strings.Repeat("ville-", 40)+"exemple.fr/verify/K7QF", strings.Repeat("HTTPS://EX.FR/", 30))
 }
 
 // TestQRMatchesZXing compares our QR codes with those of an independent
@@ -164,9 +165,9 @@ func naiveLinePenalty(line []bool) int {
 	return score
 }
 
-// TestBitsPenalty compares the penalties scored on bit sets with those
+// TestWordsPenalty compares the penalties scored on words with those
 // scored module by module, on random symbols.
-func TestBitsPenalty(t *testing.T) {
+func TestWordsPenalty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for range 300 {
 		size := 21 + rng.IntN(44)
@@ -174,13 +175,19 @@ func TestBitsPenalty(t *testing.T) {
 		for i := range mods {
 			mods[i] = rng.IntN(2) == 0
 		}
-		if got, want := bitsPenalty(mods, size), moduleByModulePenalty(mods, size); got != want {
-			t.Fatalf("size %d: penalty %d on bit sets, %d module by module", size, got, want)
+		var w qrWords
+		for i, dark := range mods {
+			if dark {
+				w.set(i%size, i/size)
+			}
+		}
+		if got, want := wordsPenalty(&w, size), moduleByModulePenalty(mods, size); got != want {
+			t.Fatalf("size %d: penalty %d on words, %d module by module", size, got, want)
 		}
 	}
 }
 
-// moduleByModulePenalty is qrPenalty without its bit set path.
+// moduleByModulePenalty is qrPenalty with naiveLinePenalty.
 func moduleByModulePenalty(mods []bool, size int) int {
 	score, dark := 0, 0
 	line := make([]bool, size)
