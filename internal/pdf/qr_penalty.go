@@ -49,13 +49,11 @@ func balancePenalty(dark, total int) int {
 
 // wordsPenalty is qrPenalty for a code of size <= 64 modules a side.
 func wordsPenalty(w *qrWords, size int) int {
-	var runs [64]int
 	score, dark := 0, 0
 	pairs := uint64(1)<<(size-1) - 1 // the modules that have a right neighbour
 	for i := 0; i < size; i++ {
-		row, col := w.rows[i], w.cols[i]
-		score += runsPenalty(wordRuns(row, size, runs[:]), row&1 != 0)
-		score += runsPenalty(wordRuns(col, size, runs[:]), col&1 != 0)
+		row := w.rows[i]
+		score += wordPenalty(row, pairs) + wordPenalty(w.cols[i], pairs)
 		dark += bits.OnesCount64(row)
 		if i > 0 {
 			vertical := ^(row ^ w.rows[i-1]) // module x same as the one above
@@ -67,18 +65,26 @@ func wordsPenalty(w *qrWords, size int) int {
 	return score + balancePenalty(dark, size*size)
 }
 
-// wordRuns returns the lengths of the runs of one colour of the size
-// modules of w, in runs.
-func wordRuns(w uint64, size int, runs []int) []int {
-	changes := (w ^ w>>1) & (uint64(1)<<(size-1) - 1) // bit i: module i differs from i+1
-	n, start := 0, 0
-	for changes != 0 {
-		end := bits.TrailingZeros64(changes) + 1
-		runs[n], n, start = end-start, n+1, end
-		changes &= changes - 1
-	}
-	runs[n] = size - start
-	return runs[:n+1]
+// wordPenalty returns the N1 and N3 penalties of a row or column of up
+// to 64 modules, bit i being module i; pairs has a bit for each module
+// but the last. Bit i of each mask below says something of the modules
+// from i on.
+func wordPenalty(w, pairs uint64) int {
+	same := ^(w ^ w>>1) & pairs // module i is the colour of i+1
+	five := same & (same >> 1) & (same >> 2) & (same >> 3)
+	// A run of n >= 5 sets n-4 bits of five, one of them first.
+	runs := bits.OnesCount64(five) + (penaltyRun-1)*bits.OnesCount64(five&^(five<<1))
+	light := ^w // past the last module, light as the quiet zone
+	finder := w & (light >> 1) & (w >> 2) & (w >> 3) & (w >> 4) & (light >> 5) & (w >> 6)
+	after := lightShift(light, 7) & lightShift(light, 8) & lightShift(light, 9) & lightShift(light, 10)
+	light4 := light<<4 | 0xf // modules shifted by 4, after 4 light ones
+	before := light4 & (light4 >> 1) & (light4 >> 2) & (light4 >> 3)
+	return runs + penaltyFinder*bits.OnesCount64(finder&(after|before))
+}
+
+// lightShift returns light >> k with light modules shifted in past bit 63.
+func lightShift(light uint64, k int) uint64 {
+	return light>>k | ^(^uint64(0) >> k)
 }
 
 // linePenalty returns the N1 and N3 penalties of one row or column.

@@ -169,7 +169,7 @@ func naiveLinePenalty(line []bool) int {
 // scored module by module, on random symbols.
 func TestWordsPenalty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for range 300 {
+	for range 2000 {
 		size := 21 + rng.IntN(44)
 		mods := make([]bool, size*size)
 		for i := range mods {
