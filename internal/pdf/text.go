@@ -82,6 +82,14 @@ const replacement = "\ufffd"
 // decomposition (ﬃ → ffi, ễ → ê), and anything left becomes U+FFFD so that
 // no text disappears silently.
 func (c *coverage) normalize(s string) string {
+	if c.printsAsIs(s) {
+		return s
+	}
+	return c.rewrite(s)
+}
+
+// rewrite is normalize without its shortcut for text printed as it is.
+func (c *coverage) rewrite(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	s = norm.NFC.String(s)
@@ -91,6 +99,27 @@ func (c *coverage) normalize(s string) string {
 		b.WriteString(c.printableRune(r))
 	}
 	return b.String()
+}
+
+// printsAsIs reports whether normalize would return s unchanged: s is in
+// NFC and printableRune returns every rune of s as it is. Most text is,
+// and checking costs a fraction of rewriting it.
+func (c *coverage) printsAsIs(s string) bool {
+	for _, r := range s {
+		if r == '\n' {
+			continue
+		}
+		if !c.has(r) || unicode.IsControl(r) {
+			return false
+		}
+		if r < 0x80 {
+			continue // the ASCII substitutes are controls
+		}
+		if _, ok := substitutes[r]; ok {
+			return false
+		}
+	}
+	return norm.NFC.IsNormalString(s)
 }
 
 // printableRune returns the text printed for r.

@@ -99,3 +99,16 @@ func TestSetLanguage(t *testing.T) {
 		})
 	}
 }
+
+// TestPrintsAsIs checks normalize's shortcut against the rewrite it
+// skips, for every BMP rune alone and after a letter.
+func TestPrintsAsIs(t *testing.T) {
+	c := newTestRenderer(t).cov
+	for r := rune(0); r < 0x10000; r++ {
+		for _, s := range []string{string(r), "e" + string(r)} {
+			if c.printsAsIs(s) && c.rewrite(s) != s {
+				t.Errorf("%U: printed as %q, but the shortcut keeps it", r, c.rewrite(s))
+			}
+		}
+	}
+}

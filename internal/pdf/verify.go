@@ -2,10 +2,9 @@ package pdf
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
-
-	qrcode "github.com/skip2/go-qrcode"
 )
 
 // Verification is what lets anyone holding the letter check it: a code
@@ -37,13 +36,13 @@ func (w *letterWriter) verification(y float64) {
 	if v == nil {
 		return
 	}
-	q, err := qrcode.New(v.URL, qrcode.Medium)
+	bits, err := qrBitmap(v.URL)
 	if err != nil {
 		w.pdf.SetError(fmt.Errorf("verification QR code: %w", err))
 		return
 	}
 	_, pageHeight := w.pdf.GetPageSize()
-	w.pdf.RawWriteStr(qrPath(q.Bitmap(), marginLeft, y, qrSize, w.pdf.GetConversionRatio(), pageHeight))
+	w.pdf.RawWriteStr(qrPath(bits, marginLeft, y, qrSize, w.pdf.GetConversionRatio(), pageHeight))
 	textLeft, textWidth := marginLeft+qrSize+3, verificationWidth-qrSize-3
 	w.pdf.SetY(y)
 	w.block(textLeft, textWidth, "", 7, 3.2, w.lab.verifyIntro)
@@ -59,13 +58,19 @@ func (w *letterWriter) verification(y float64) {
 //
 // The code is vector, not an image: it stays sharp at any zoom or print
 // resolution, and drawing it costs a fraction of encoding a PNG that
-// gofpdf would then decode and compress again. Each row's runs of dark
-// modules are rectangles of one path filled once, so that viewers draw
-// no seams between neighbouring modules.
+// gofpdf would then decode and compress again. A transformation matrix
+// maps one module to one unit, y down from the top-left corner, so that
+// each row's runs of dark modules are rectangles in whole modules, of one
+// path filled once: viewers draw no seams between neighbouring modules.
 func qrPath(bits [][]bool, x, y, side, k, pageHeight float64) string {
-	m := side / float64(len(bits))
-	b := make([]byte, 0, 64*len(bits))
-	b = append(b, "q 0 g\n"...)
+	m := k * side / float64(len(bits)) // points per module
+	b := make([]byte, 0, 16*len(bits)*len(bits)/4)
+	b = append(b, "q 0 g "...)
+	for _, v := range [...]float64{m, 0, 0, -m, k * x, k * (pageHeight - y)} {
+		b = appendHundredths(b, v)
+		b = append(b, ' ')
+	}
+	b = append(b, "cm\n"...)
 	for row, line := range bits {
 		for col := 0; col < len(line); col++ {
 			if !line[col] {
@@ -75,18 +80,25 @@ func qrPath(bits [][]bool, x, y, side, k, pageHeight float64) string {
 			for col < len(line) && line[col] {
 				col++
 			}
-			b = appendRect(b, k*(x+float64(run)*m), k*(pageHeight-y-float64(row+1)*m), k*float64(col-run)*m, k*m)
+			b = strconv.AppendInt(b, int64(run), 10)
+			b = append(b, ' ')
+			b = strconv.AppendInt(b, int64(row), 10)
+			b = append(b, ' ')
+			b = strconv.AppendInt(b, int64(col-run), 10)
+			b = append(b, " 1 re\n"...)
 		}
 	}
 	return string(append(b, "f Q"...))
 }
 
-// appendRect appends a "re" operator: lower-left corner, width and height
-// in points.
-func appendRect(b []byte, x, y, w, h float64) []byte {
-	for _, v := range [...]float64{x, y, w, h} {
-		b = strconv.AppendFloat(b, v, 'f', 2, 64)
-		b = append(b, ' ')
+// appendHundredths appends v rounded to the hundredth, with two decimals,
+// as strconv.AppendFloat(b, v, 'f', 2, 64) does but for halves, which it
+// rounds to even and this away from zero.
+func appendHundredths(b []byte, v float64) []byte {
+	n := int64(math.Round(v * 100))
+	if n < 0 {
+		b, n = append(b, '-'), -n
 	}
-	return append(b, "re\n"...)
+	b = strconv.AppendInt(b, n/100, 10)
+	return append(b, '.', byte('0'+n/10%10), byte('0'+n%10))
 }

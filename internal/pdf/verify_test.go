@@ -2,12 +2,11 @@ package pdf
 
 import (
 	"bytes"
+	"image"
 	"image/color"
 	"os"
 	"strings"
 	"testing"
-
-	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/dossier/dossier/internal/pdf/pdftest"
 )
@@ -69,7 +68,8 @@ func TestLogo(t *testing.T) {
 
 // TestVerificationQRCode rasterizes the QR code drawn as vector modules
 // at 300 dpi: the centre of every module is dark exactly where the QR
-// code of the URL has a dark module, quiet zone included.
+// code of the URL has a dark module, quiet zone included, and ZXing's
+// decoder reads the URL from the page's pixels.
 func TestVerificationQRCode(t *testing.T) {
 	r := newTestRenderer(t)
 	l := sampleLetter()
@@ -84,13 +84,18 @@ func TestVerificationQRCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	img := pdftest.Page(t, buf.Bytes(), 1, dpi)
-	q, err := qrcode.New(l.Verification.URL, qrcode.Medium)
+	bits, err := qrBitmap(l.Verification.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bits := q.Bitmap()
 	m := qrSize / float64(len(bits))
 	px := func(mm float64) int { return int(mm / 25.4 * dpi) }
+	square := image.Rect(px(marginLeft), px(top), px(marginLeft+qrSize), px(top+qrSize))
+	if got := decodeQR(t, img.(interface {
+		SubImage(image.Rectangle) image.Image
+	}).SubImage(square)); got != l.Verification.URL {
+		t.Errorf("the printed QR code reads %q, want %q", got, l.Verification.URL)
+	}
 	for row, line := range bits {
 		for col, dark := range line {
 			x, y := px(marginLeft+(float64(col)+0.5)*m), px(top+(float64(row)+0.5)*m)

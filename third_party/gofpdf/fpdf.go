@@ -2449,8 +2449,12 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 					txtStr = reverseText(txtStr)
 				}
 				txt2 = f.escape(utf8toutf16(txtStr, false))
-				for _, uni := range []rune(txtStr) {
-					f.currentFont.usedRunes[int(uni)] = int(uni)
+				// Dossier: no []rune copy, and no map write for a rune
+				// already recorded.
+				for _, uni := range txtStr {
+					if r, ok := f.currentFont.usedRunes[int(uni)]; !ok || r != int(uni) {
+						f.currentFont.usedRunes[int(uni)] = int(uni)
+					}
 				}
 			} else {
 
@@ -2460,7 +2464,15 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 			}
 			bt := (f.x + dx) * k
 			td := (f.h - (f.y + dy + .5*h + .3*f.fontSize)) * k
-			s.printf("BT %.2f %.2f Td (%s)Tj ET", bt, td, txt2)
+			// Dossier: as s.printf("BT %.2f %.2f Td (%s)Tj ET", bt, td, txt2), without fmt.
+			var num [32]byte
+			s.WriteString("BT ")
+			s.Write(strconv.AppendFloat(num[:0], bt, 'f', 2, 64))
+			s.WriteByte(' ')
+			s.Write(strconv.AppendFloat(num[:0], td, 'f', 2, 64))
+			s.WriteString(" Td (")
+			s.WriteString(txt2)
+			s.WriteString(")Tj ET")
 			//BT %.2F %.2F Td (%s) Tj ET',(f.x+dx)*k,(f.h-(f.y+.5*h+.3*f.FontSize))*k,txt2);
 		}
 
@@ -3748,8 +3760,18 @@ func (f *Fpdf) putstream(b []byte) {
 		f.protect.rc4(uint32(f.n), &b)
 	}
 	f.out("stream")
-	f.out(string(b))
+	f.outBytes(b) // Dossier: without copying b into a string
 	f.out("endstream")
+}
+
+// outBytes adds b and a line break to the document, as out does.
+func (f *Fpdf) outBytes(b []byte) {
+	buf := &f.buffer.Buffer
+	if f.state == 2 {
+		buf = f.pages[f.page]
+	}
+	buf.Write(b)
+	buf.WriteString("\n")
 }
 
 // out; Add a line to the document
@@ -3863,11 +3885,11 @@ func (f *Fpdf) replaceAliases() {
 				replacement = utf8toutf16(replacement, false)
 			}
 			for n := 1; n <= f.page; n++ {
-				s := f.pages[n].String()
-				if strings.Contains(s, alias) {
-					s = strings.Replace(s, alias, replacement, -1)
-					f.pages[n].Truncate(0)
-					f.pages[n].WriteString(s)
+				// Dossier: the page is copied only if it has the alias.
+				if page := f.pages[n].Bytes(); bytes.Contains(page, []byte(alias)) {
+					s := bytes.ReplaceAll(page, []byte(alias), []byte(replacement))
+					f.pages[n].Reset()
+					f.pages[n].Write(s)
 				}
 			}
 		}
@@ -4106,13 +4128,13 @@ func (f *Fpdf) putfonts() {
 				f.out("endobj")
 			case "UTF8":
 				fontName := "utf8" + font.Name
-				usedRunes := font.usedRunes
-				delete(usedRunes, 0)
-				utf8FontStream := font.utf8File.GenerateCutFont(usedRunes)
-				utf8FontSize := len(utf8FontStream)
-				compressedFontStream := sliceCompress(utf8FontStream)
-				CodeSignDictionary := font.utf8File.CodeSymbolDictionary
-				delete(CodeSignDictionary, 0)
+				var objs *utf8FontObjects
+				if !f.protect.encrypted { // encryption rewrites streams in place
+					objs = font.fixed.objectsFor(font.usedRunes)
+				}
+				if objs == nil {
+					objs = newUTF8FontObjects(&font, sliceCompress)
+				}
 
 				f.newobj()
 				f.out(fmt.Sprintf("<</Type /Font\n/Subtype /Type0\n/BaseFont /%s\n/Encoding /Identity-H\n/DescendantFonts [%d 0 R]\n/ToUnicode %d 0 R>>\n"+"endobj", fontName, f.n+1, f.n+2))
@@ -4123,7 +4145,7 @@ func (f *Fpdf) putfonts() {
 				if font.Desc.MissingWidth != 0 {
 					f.out("/DW " + strconv.Itoa(font.Desc.MissingWidth) + "")
 				}
-				f.generateCIDFontMap(&font, font.utf8File.LastRune)
+				f.out(objs.widths)
 				f.out("/CIDToGIDMap " + strconv.Itoa(f.n+4) + " 0 R>>")
 				f.out("endobj")
 
@@ -4158,29 +4180,18 @@ func (f *Fpdf) putfonts() {
 				f.out("endobj")
 
 				// Embed CIDToGIDMap
-				// Dossier: the map stops at the last rune used (no CID past
-				// it is ever shown) instead of covering all 65,536 CIDs:
-				// compressing 128 KB per font was 14% of a letter.
-				cidToGidMap := make([]byte, (font.utf8File.LastRune+1)*2)
-
-				for cc, glyph := range CodeSignDictionary {
-					cidToGidMap[cc*2] = byte(glyph >> 8)
-					cidToGidMap[cc*2+1] = byte(glyph & 0xFF)
-				}
-
-				cidToGidMap = sliceCompress(cidToGidMap)
 				f.newobj()
-				f.out("<</Length " + strconv.Itoa(len(cidToGidMap)) + "/Filter /FlateDecode>>")
-				f.putstream(cidToGidMap)
+				f.out("<</Length " + strconv.Itoa(len(objs.cidToGIDMap)) + "/Filter /FlateDecode>>")
+				f.putstream(objs.cidToGIDMap)
 				f.out("endobj")
 
 				//Font file
 				f.newobj()
-				f.out("<</Length " + strconv.Itoa(len(compressedFontStream)))
+				f.out("<</Length " + strconv.Itoa(len(objs.file)))
 				f.out("/Filter /FlateDecode")
-				f.out("/Length1 " + strconv.Itoa(utf8FontSize))
+				f.out("/Length1 " + strconv.Itoa(objs.fileSize))
 				f.out(">>")
-				f.putstream(compressedFontStream)
+				f.putstream(objs.file)
 				f.out("endobj")
 			default:
 				f.err = fmt.Errorf("unsupported font type: %s", tp)
@@ -4191,7 +4202,10 @@ func (f *Fpdf) putfonts() {
 	return
 }
 
-func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
+// cidWidths returns the /W entry of font for the runes it uses up to
+// LastRune. (Dossier: upstream's generateCIDFontMap, returning the entry
+// instead of writing it, so that it can be written again.)
+func cidWidths(font *fontDefType, LastRune int) string {
 	rangeID := 0
 	cidArray := make(map[int]*untypedKeyMap)
 	cidArrayKeys := make([]int, 0)
@@ -4305,7 +4319,7 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 			w.printf(" %d [ %s ]\n", k, implode(" ", ws.valueSet))
 		}
 	}
-	f.out("/W [" + w.String() + " ]")
+	return "/W [" + w.String() + " ]"
 }
 
 func implode(sep string, arr []int) string {
@@ -4783,6 +4797,7 @@ func (f *Fpdf) enddoc() {
 		return
 	}
 	f.layerEndDoc()
+	f.buffer.Grow(f.outputSizeHint()) // Dossier: one allocation instead of doubling up to the whole PDF
 	f.putheader()
 	// Embedded files
 	f.putAttachments()

@@ -93,6 +93,15 @@ func sliceCompress(data []byte) []byte {
 	return buf.Bytes()
 }
 
+// compressLevel returns data compressed by zlib at level. (Dossier)
+func compressLevel(data []byte, level int) []byte {
+	var buf bytes.Buffer
+	w, _ := zlib.NewWriterLevel(&buf, level)
+	w.Write(data)
+	w.Close()
+	return buf.Bytes()
+}
+
 // zlibWriters reuses compressors: a new one allocates and zeroes about
 // 800 KB, several times per document. A reset writer writes the same
 // bytes as a new one. (Dossier)
@@ -122,7 +131,7 @@ func utf8toutf16(s string, withBOM ...bool) string {
 	if len(withBOM) > 0 {
 		bom = withBOM[0]
 	}
-	res := make([]byte, 0, 8)
+	res := make([]byte, 0, 2+2*len(s)) // Dossier: sized once (UTF-16 takes at most twice UTF-8's bytes)
 	if bom {
 		res = append(res, 0xFE, 0xFF)
 	}
