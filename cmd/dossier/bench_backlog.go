@@ -17,7 +17,8 @@ import (
 type benchBacklogCmd struct {
 	N int `help:"Number of cases left waiting for approval." default:"20000"`
 	benchLoad
-	InboxRuns int `help:"Reads of a caseworker's inbox once the cases wait." default:"20"`
+	InboxRuns  int    `help:"Reads of a caseworker's inbox once the cases wait." default:"20"`
+	MemProfile string `name:"memprofile" help:"Write a heap profile of the whole process (stack and driver) to this file once the cases wait." type:"path"`
 }
 
 func (c *benchBacklogCmd) Run(ctx context.Context, out io.Writer, logger *slog.Logger) error {
@@ -34,6 +35,11 @@ func (c *benchBacklogCmd) Run(ctx context.Context, out io.Writer, logger *slog.L
 		bench.BacklogOptions{N: c.N, Concurrency: c.Concurrency, InboxRuns: c.InboxRuns, DataDir: stack.dir, Progress: os.Stderr})
 	if err != nil {
 		return err
+	}
+	if c.MemProfile != "" {
+		if err := writeHeapProfile(c.MemProfile); err != nil {
+			return err
+		}
 	}
 	if c.JSON {
 		return writeJSON(out, res)
