@@ -13,38 +13,39 @@ import (
 // each costs a dozen visibility counts.
 const countsTTL = 10 * time.Second
 
-type cachedCount struct {
-	counts Counts
-	at     time.Time
+type cached[V any] struct {
+	value V
+	at    time.Time
 }
 
-// countCache keeps recent inbox counts by query and actor.
-type countCache struct {
+// ttlCache keeps values by key for a while.
+type ttlCache[V any] struct {
 	mu      sync.Mutex
-	entries map[string]cachedCount
+	entries map[string]cached[V]
 }
 
-func (c *countCache) get(key string, now time.Time) (Counts, bool) {
+// get returns the value put under key less than ttl before now.
+func (c *ttlCache[V]) get(key string, now time.Time, ttl time.Duration) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[key]
-	return e.counts, ok && now.Sub(e.at) < countsTTL
+	return e.value, ok && now.Sub(e.at) < ttl
 }
 
-func (c *countCache) put(key string, counts Counts, now time.Time) {
+func (c *ttlCache[V]) put(key string, v V, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries == nil || len(c.entries) > 10000 {
-		c.entries = map[string]cachedCount{}
+		c.entries = map[string]cached[V]{}
 	}
-	c.entries[key] = cachedCount{counts: counts, at: now}
+	c.entries[key] = cached[V]{value: v, at: now}
 }
 
 // cachedCounts returns the counts of base for actor, computed at most
 // countsTTL ago.
 func (s *Service) cachedCounts(ctx context.Context, base string, actor contract.Actor) (Counts, error) {
 	key := base + "\x00" + actor.ID + "\x00" + strings.Join(actor.Services, ",")
-	if c, ok := s.countCache.get(key, s.now()); ok {
+	if c, ok := s.countCache.get(key, s.now(), countsTTL); ok {
 		return c, nil
 	}
 	c, err := s.counts(ctx, base, actor)
