@@ -192,3 +192,38 @@ func TestInboxBoundFollowsTheBacklog(t *testing.T) {
 	checkPage(t, s, f, 1, 25)
 	checkPage(t, s, f, 2, 25)
 }
+
+// TestInboxCountsAreCountedAgainInTheBackground: counts older than
+// countsTTL are shown while they are counted again, and the next read
+// shows the new counts.
+func TestInboxCountsAreCountedAgainInTheBackground(t *testing.T) {
+	now := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+	f := &fakeVisibility{cases: backlog(now)}
+	clock := now
+	s := &Service{Temporal: f, Now: func() time.Time { return clock }}
+	read := func() int {
+		page, err := s.Inbox(context.Background(), caseworker, Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Counts.Total
+	}
+	if n := read(); n != 5040 {
+		t.Fatalf("%d cases counted, want 5040", n)
+	}
+	f.cases = f.cases[:40]
+	clock = clock.Add(countsTTL + time.Second)
+	if n := read(); n != 5040 {
+		t.Fatalf("%d cases counted while counting again, want the 5040 counted before", n)
+	}
+	for deadline := time.Now().Add(5 * time.Second); read() != 40; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the counts were not counted again")
+		}
+	}
+	clock = clock.Add(countsStale)
+	f.cases = f.cases[:30]
+	if n := read(); n != 30 {
+		t.Fatalf("%d cases counted after %s, want 30 counted now", n, countsStale)
+	}
+}
