@@ -52,6 +52,7 @@ func startBenchStack(ctx context.Context, dir string, opts devstack.Options, log
 		}
 		dir, cleanup = tmp, func() { os.RemoveAll(tmp) }
 	}
+	devstack.LimitMemory()
 	opts.DataDir, opts.HTTPAddr, opts.NoUI, opts.NoDemo = dir, "127.0.0.1:0", true, true
 	opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	stack := devstack.New(opts)
