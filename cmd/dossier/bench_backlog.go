@@ -49,9 +49,14 @@ func (c *benchBacklogCmd) Run(ctx context.Context, out io.Writer, logger *slog.L
 	fmt.Fprintf(out, "inbox, first read    %s (%d cases in the caseworker's inbox)\n", ms(res.InboxFirst), res.InboxTotal)
 	fmt.Fprintf(out, "inbox, next reads    p50 %s, p95 %s\n", ms(res.Inbox.P50), ms(res.Inbox.P95))
 	fmt.Fprintf(out, "process RSS          %.0f MiB (Temporal, NATS and the worker, cache of %d cases)\n", float64(res.RSS)/(1<<20), app.DefaultWorkflowCache)
+	m := res.Memory
+	fmt.Fprintf(out, "  of which Go        %.0f MiB: heap %.0f MiB (%.0f MiB live), stacks %.0f MiB; outside Go %.0f MiB (SQLite)\n",
+		mib(m.Total), mib(m.Heap), mib(m.HeapLive), mib(m.Stacks), mib(res.RSS-m.Total))
 	fmt.Fprintf(out, "disk per case        %.1f KB\n", float64(res.DiskPerCase)/1000)
 	return nil
 }
+
+func mib(n int64) float64 { return float64(n) / (1 << 20) }
 
 type benchOverheadCmd struct {
 	N          int           `help:"Number of cases, run one after another." default:"20"`
