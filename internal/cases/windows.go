@@ -37,16 +37,27 @@ func (s *Service) firstByDeadline(ctx context.Context, query string, want, match
 	if items, ok, err := s.fromHint(ctx, query, want); ok || err != nil {
 		return items, err
 	}
-	hi, rows, err := s.deadlineBound(ctx, query, want)
+	w, err := s.deadlineBound(ctx, query, want)
 	if err != nil {
 		return nil, err
 	}
-	s.windowHints.put(query+fmt.Sprint(want), windowHint{hi: hi, rows: rows}, s.now())
-	items, err := s.list(ctx, query+before(hi), maxInbox)
+	key := query + fmt.Sprint(want)
+	if w.before+w.in > windowRows(want) && w.before < want { // perhaps a crowd due at one instant
+		items, at, err := s.fromCrowd(ctx, query, want, w)
+		if err != nil {
+			return nil, err
+		}
+		if at != nil {
+			s.windowHints.put(key, windowHint{crowd: *at}, s.now())
+			return items, nil
+		}
+	}
+	s.windowHints.put(key, windowHint{hi: w.hi, rows: w.before + w.in}, s.now())
+	items, err := s.list(ctx, query+before(w.hi), maxInbox)
 	if err != nil {
 		return nil, err
 	}
-	return s.completed(ctx, query, want, hi, items)
+	return s.completed(ctx, query, want, w.hi, items)
 }
 
 // completed sorts items, the cases due before hi, and adds those due
@@ -82,10 +93,12 @@ func (s *Service) completed(ctx context.Context, query string, want int, hi time
 const hintTTL = time.Hour
 
 // windowHint is the deadline bound found by the last read of a query,
-// and how many cases fell before it then.
+// and how many cases fell before it then; or the instant of the crowd of
+// cases the page ended in.
 type windowHint struct {
-	hi   time.Time
-	rows int
+	hi    time.Time
+	rows  int
+	crowd time.Time
 }
 
 // fromHint reads the cases due before the bound found for the same query
@@ -96,6 +109,10 @@ func (s *Service) fromHint(ctx context.Context, query string, want int) ([]Item,
 	h, ok := s.windowHints.get(query+fmt.Sprint(want), s.now(), hintTTL)
 	if !ok {
 		return nil, false, nil
+	}
+	if !h.crowd.IsZero() {
+		items, at, err := s.crowdAt(ctx, query, want, h.crowd, -1)
+		return items, at != nil, err
 	}
 	limit := max(windowRows(want), 2*h.rows) + 1
 	items, err := s.list(ctx, query+before(h.hi), limit)
@@ -113,13 +130,13 @@ func (s *Service) fromHint(ctx context.Context, query string, want int) ([]Item,
 // reaches want is halved while it holds more than windowRows(want) and
 // is wider than minWindow. So no count matches many more cases than the
 // window read, and cases due at the same instant are read together.
-func (s *Service) deadlineBound(ctx context.Context, query string, want int) (time.Time, int, error) {
+func (s *Service) deadlineBound(ctx context.Context, query string, want int) (window, error) {
 	now := s.now().Truncate(time.Second)
 	horizon := now.AddDate(10, 0, 0)
 	got, err := s.count(ctx, query+before(now))
 	switch {
 	case err != nil:
-		return time.Time{}, 0, err
+		return window{}, err
 	case got >= want: // overdue cases are older than ten years only by mistake
 		return s.narrowed(ctx, query, want, now.AddDate(-10, 0, 0), now, 0, got)
 	}
@@ -127,11 +144,11 @@ func (s *Service) deadlineBound(ctx context.Context, query string, want int) (ti
 	for {
 		hi := lo.Add(width)
 		if !hi.Before(horizon) {
-			return horizon, got, nil
+			return window{lo: lo, hi: horizon, before: got}, nil
 		}
 		n, err := s.count(ctx, query+between(lo, hi))
 		if err != nil {
-			return time.Time{}, 0, err
+			return window{}, err
 		}
 		if got+n >= want {
 			return s.narrowed(ctx, query, want, lo, hi, got, n)
@@ -140,16 +157,22 @@ func (s *Service) deadlineBound(ctx context.Context, query string, want int) (ti
 	}
 }
 
+// window is the deadlines [lo, hi) that hold in cases of a query, after
+// the before cases due before lo.
+type window struct {
+	lo, hi     time.Time
+	before, in int
+}
+
 // narrowed halves the window [lo, hi), which holds n cases after the got
 // due before lo, to one that holds want of them, while it holds more
-// than windowRows(want) and is wider than minWindow. It returns the
-// window's end and the cases due before it.
-func (s *Service) narrowed(ctx context.Context, query string, want int, lo, hi time.Time, got, n int) (time.Time, int, error) {
+// than windowRows(want) and is wider than minWindow.
+func (s *Service) narrowed(ctx context.Context, query string, want int, lo, hi time.Time, got, n int) (window, error) {
 	for got+n > windowRows(want) && hi.Sub(lo) > minWindow {
 		mid := lo.Add(hi.Sub(lo) / 2).Truncate(time.Second)
 		m, err := s.count(ctx, query+between(lo, mid))
 		if err != nil {
-			return time.Time{}, 0, err
+			return window{}, err
 		}
 		if got+m >= want {
 			hi, n = mid, m
@@ -157,7 +180,7 @@ func (s *Service) narrowed(ctx context.Context, query string, want int, lo, hi t
 			lo, got, n = mid, got+m, n-m
 		}
 	}
-	return hi, got + n, nil
+	return window{lo: lo, hi: hi, before: got, in: n}, nil
 }
 
 // between is the clause of the deadlines in [lo, hi); a zero lo is open.

@@ -32,26 +32,29 @@ type fakeCase struct {
 	id       string
 	deadline time.Time // zero for none
 	start    time.Time
+	closed   bool
 }
 
 var (
 	deadlineBefore = regexp.MustCompile(`CaseDeadline < '([^']+)'`)
 	deadlineFrom   = regexp.MustCompile(`CaseDeadline >= '([^']+)'`)
 	noDeadline     = regexp.MustCompile(`CaseDeadline IS NULL`)
+	open           = regexp.MustCompile(`ExecutionStatus = 'Running'`)
 )
 
 func (f *fakeVisibility) match(query string) []fakeCase {
 	var lo, hi time.Time
 	if m := deadlineBefore.FindStringSubmatch(query); m != nil {
-		hi, _ = time.Parse(time.RFC3339, m[1])
+		hi, _ = time.Parse(time.RFC3339Nano, m[1])
 	}
 	if m := deadlineFrom.FindStringSubmatch(query); m != nil {
-		lo, _ = time.Parse(time.RFC3339, m[1])
+		lo, _ = time.Parse(time.RFC3339Nano, m[1])
 	}
 	var out []fakeCase
-	none := noDeadline.MatchString(query)
+	none, running := noDeadline.MatchString(query), open.MatchString(query)
 	for _, c := range f.cases {
 		switch {
+		case running && c.closed:
 		case none:
 			if c.deadline.IsZero() {
 				out = append(out, c)
@@ -178,6 +181,19 @@ func TestInboxReadsAWindowNearThePage(t *testing.T) {
 	}
 }
 
+// TestInboxReadsAClosedCrowdWhole: cases due at one instant are read in
+// part only when they are all open (visibility lists the closed ones in
+// another order).
+func TestInboxReadsAClosedCrowdWhole(t *testing.T) {
+	now := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+	f := &fakeVisibility{cases: backlog(now)}
+	f.cases[100].closed = true // due with the first day's crowd
+	s := &Service{Temporal: f, Now: func() time.Time { return now }}
+	if listed := checkPage(t, s, f, 2, 25); listed < 155 {
+		t.Errorf("page 2 of 25 listed %d cases, want the 155 due up to the crowd with a closed case", listed)
+	}
+}
+
 // TestInboxBoundFollowsTheBacklog: a bound found by an earlier read is
 // used again only while it still holds the page: cases approved since,
 // and a case due earlier than all, show in the next read.
@@ -185,6 +201,8 @@ func TestInboxBoundFollowsTheBacklog(t *testing.T) {
 	now := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
 	f := &fakeVisibility{cases: backlog(now)}
 	s := &Service{Temporal: f, Now: func() time.Time { return now }}
+	checkPage(t, s, f, 2, 25)
+	f.cases = slices.Delete(f.cases, 35, 45) // ten of the crowd's cases
 	checkPage(t, s, f, 2, 25)
 	f.cases = slices.DeleteFunc(f.cases, func(c fakeCase) bool { return c.deadline.Before(now.AddDate(0, 0, 21)) && !c.deadline.IsZero() })
 	checkPage(t, s, f, 2, 25) // the overdue cases and the first day are gone
