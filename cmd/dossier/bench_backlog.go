@@ -17,7 +17,8 @@ import (
 type benchBacklogCmd struct {
 	N int `help:"Number of cases left waiting for approval." default:"20000"`
 	benchLoad
-	InboxRuns int `help:"Reads of a caseworker's inbox once the cases wait." default:"20"`
+	InboxRuns  int    `help:"Reads of a caseworker's inbox once the cases wait." default:"20"`
+	MemProfile string `name:"memprofile" help:"Write a heap profile of the whole process (stack and driver) to this file once the cases wait." type:"path"`
 }
 
 func (c *benchBacklogCmd) Run(ctx context.Context, out io.Writer, logger *slog.Logger) error {
@@ -35,6 +36,11 @@ func (c *benchBacklogCmd) Run(ctx context.Context, out io.Writer, logger *slog.L
 	if err != nil {
 		return err
 	}
+	if c.MemProfile != "" {
+		if err := writeHeapProfile(c.MemProfile); err != nil {
+			return err
+		}
+	}
 	if c.JSON {
 		return writeJSON(out, res)
 	}
@@ -43,9 +49,14 @@ func (c *benchBacklogCmd) Run(ctx context.Context, out io.Writer, logger *slog.L
 	fmt.Fprintf(out, "inbox, first read    %s (%d cases in the caseworker's inbox)\n", ms(res.InboxFirst), res.InboxTotal)
 	fmt.Fprintf(out, "inbox, next reads    p50 %s, p95 %s\n", ms(res.Inbox.P50), ms(res.Inbox.P95))
 	fmt.Fprintf(out, "process RSS          %.0f MiB (Temporal, NATS and the worker, cache of %d cases)\n", float64(res.RSS)/(1<<20), app.DefaultWorkflowCache)
+	m := res.Memory
+	fmt.Fprintf(out, "  of which Go        %.0f MiB: heap %.0f MiB (%.0f MiB live), stacks %.0f MiB; outside Go %.0f MiB (SQLite)\n",
+		mib(m.Total), mib(m.Heap), mib(m.HeapLive), mib(m.Stacks), mib(res.RSS-m.Total))
 	fmt.Fprintf(out, "disk per case        %.1f KB\n", float64(res.DiskPerCase)/1000)
 	return nil
 }
+
+func mib(n int64) float64 { return float64(n) / (1 << 20) }
 
 type benchOverheadCmd struct {
 	N          int           `help:"Number of cases, run one after another." default:"20"`

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"time"
 
@@ -51,6 +52,7 @@ func startBenchStack(ctx context.Context, dir string, opts devstack.Options, log
 		}
 		dir, cleanup = tmp, func() { os.RemoveAll(tmp) }
 	}
+	devstack.LimitMemory()
 	opts.DataDir, opts.HTTPAddr, opts.NoUI, opts.NoDemo = dir, "127.0.0.1:0", true, true
 	opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	stack := devstack.New(opts)
@@ -88,4 +90,19 @@ func startCPUProfile(path string) (stop func(), err error) {
 		return nil, err
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// writeHeapProfile writes the live heap, as of the last collection, to
+// path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -31,6 +31,7 @@ func (c *devCmd) Run(ctx context.Context, logger *slog.Logger) error {
 		DataDir: c.Data, HTTPAddr: c.HTTP, TemporalPort: c.TemporalPort, NATSPort: c.NATSPort,
 		UIPort: c.UIPort, SMTPPort: c.SMTPPort, NoUI: c.NoUI, NoDemo: c.NoDemo, NoLegacySim: c.NoLegacySim, Logger: logger,
 	})
+	devstack.LimitMemory()
 	fmt.Fprintf(os.Stderr, "Starting Dossier in %s …\n", c.Data)
 	err = app.Run(ctx, func(a *devstack.App) { a.PrintReady(os.Stdout) })
 	if err == nil {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,6 +46,31 @@ type BacklogResult struct {
 	// worker), DiskPerCase the data directory's growth per case.
 	RSS         int64 `json:"rss_bytes"`
 	DiskPerCase int64 `json:"disk_per_case_bytes"`
+	// Memory is what of the RSS the Go runtime holds, by class.
+	Memory GoMemory `json:"go_memory"`
+}
+
+// GoMemory is the Go runtime's memory, from runtime/metrics: the rest of
+// the RSS is held outside it (SQLite's page cache and allocations, in C
+// translated to Go, map their own memory).
+type GoMemory struct {
+	// Total is every byte the Go runtime maps, released ones excepted.
+	Total int64 `json:"total_bytes"`
+	// HeapLive is the heap the last collection found in use; Heap the
+	// heap with its free and unswept spans.
+	HeapLive int64 `json:"heap_live_bytes"`
+	Heap     int64 `json:"heap_bytes"`
+	Stacks   int64 `json:"stacks_bytes"`
+}
+
+// goMemory reads the Go runtime's memory classes.
+func goMemory() GoMemory {
+	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"},
+		{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/free:bytes"},
+		{Name: "/memory/classes/heap/unused:bytes"}, {Name: "/memory/classes/heap/stacks:bytes"}}
+	metrics.Read(samples)
+	v := func(i int) int64 { return int64(samples[i].Value.Uint64()) }
+	return GoMemory{Total: v(0) - v(1), HeapLive: v(2), Heap: v(3) + v(4) + v(5), Stacks: v(6)}
 }
 
 // Backlog leaves n cases waiting for approval and measures how fast they
@@ -89,7 +115,7 @@ func Backlog(ctx context.Context, s Stack, o BacklogOptions) (BacklogResult, err
 	if err := readInbox(ctx, s.Cases, o.InboxRuns, &res); err != nil {
 		return res, err
 	}
-	res.RSS = rss()
+	res.RSS, res.Memory = rss(), goMemory()
 	if o.N > 0 {
 		res.DiskPerCase = (dirSize(o.DataDir) - disk0) / int64(o.N)
 	}

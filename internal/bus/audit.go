@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -21,15 +20,11 @@ const (
 )
 
 func ensureAudit(ctx context.Context, js jetstream.JetStream) error {
-	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	return ensureStream(ctx, js, jetstream.StreamConfig{
 		Name: StreamAudit, Subjects: []string{"dossier.audit.>"}, Storage: jetstream.FileStorage,
 		Description: "Refused attempts, the tamper-evident audit chain and its daily digests",
 		Duplicates:  24 * time.Hour,
 	})
-	if err != nil {
-		return fmt.Errorf("bus: stream %s: %w", StreamAudit, err)
-	}
-	return nil
 }
 
 // Refused keeps a refused attempt in the audit stream.

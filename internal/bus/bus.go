@@ -90,8 +90,8 @@ func (b *Bus) Ensure(ctx context.Context) error {
 			Duplicates: 24 * time.Hour, MaxAge: 30 * 24 * time.Hour},
 	}
 	for _, cfg := range streams {
-		if _, err := b.JS.CreateOrUpdateStream(ctx, cfg); err != nil {
-			return fmt.Errorf("bus: stream %s: %w", cfg.Name, err)
+		if err := ensureStream(ctx, b.JS, cfg); err != nil {
+			return err
 		}
 	}
 	_, err := b.JS.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
@@ -104,6 +104,26 @@ func (b *Bus) Ensure(ctx context.Context) error {
 		return err
 	}
 	return ensureAudit(ctx, b.JS)
+}
+
+// ensureStream creates or updates a stream, compressed with S2: its
+// messages are small JSON documents much alike (events, audit records),
+// which S2 shrinks about three times as JetStream seals each block. A
+// server that refuses to change the compression of an existing stream
+// keeps the stream as it is, with every other setting updated.
+func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig) error {
+	cfg.Compression = jetstream.S2Compression
+	_, err := js.CreateOrUpdateStream(ctx, cfg)
+	if err != nil {
+		if s, serr := js.Stream(ctx, cfg.Name); serr == nil && s.CachedInfo().Config.Compression != cfg.Compression {
+			cfg.Compression = s.CachedInfo().Config.Compression
+			_, err = js.CreateOrUpdateStream(ctx, cfg)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("bus: stream %s: %w", cfg.Name, err)
+	}
+	return nil
 }
 
 // Publish publishes data on subject through JetStream with msgID as

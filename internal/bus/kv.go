@@ -15,11 +15,18 @@ var buckets = []jetstream.KeyValueConfig{
 	{Bucket: SentBucket, Description: "Message-IDs of the emails sent", TTL: 365 * 24 * time.Hour},
 }
 
-// ensureBuckets creates or updates every key-value bucket.
+// ensureBuckets creates or updates every key-value bucket, compressed
+// (drafts are letters of text) unless the server refuses to change the
+// compression of an existing bucket.
 func ensureBuckets(ctx context.Context, js jetstream.JetStream) error {
 	for _, cfg := range buckets {
-		cfg.Storage = jetstream.FileStorage
-		if _, err := js.CreateOrUpdateKeyValue(ctx, cfg); err != nil {
+		cfg.Storage, cfg.Compression = jetstream.FileStorage, true
+		_, err := js.CreateOrUpdateKeyValue(ctx, cfg)
+		if err != nil {
+			cfg.Compression = false
+			_, err = js.CreateOrUpdateKeyValue(ctx, cfg)
+		}
+		if err != nil {
 			return fmt.Errorf("bus: bucket %s: %w", cfg.Bucket, err)
 		}
 	}

@@ -191,64 +191,6 @@ func (s *Service) counts(ctx context.Context, base string, actor contract.Actor)
 	return c, nil
 }
 
-// windowRows is how many cases a deadline window may hold before it is
-// split: listing visibility rows costs far more than counting them.
-const windowRows = 200
-
-// firstByDeadline returns at least want cases of query (or all of them),
-// nearest deadline first, then the cases without a deadline, newest first.
-// When the query matches more than windowRows cases (matching), a window
-// holding more than that is halved, down to an hour, before it is read.
-func (s *Service) firstByDeadline(ctx context.Context, query string, want, matching int) ([]Item, error) {
-	dl := contract.SearchDeadline.GetName()
-	var items []Item
-	lo, width := "", 7*24*time.Hour
-	hi, horizon := s.now().Add(width), s.now().AddDate(10, 0, 0)
-	window := func() string {
-		w := fmt.Sprintf(" AND %s < '%s'", dl, hi.UTC().Format(time.RFC3339))
-		if lo != "" {
-			w += fmt.Sprintf(" AND %s >= '%s'", dl, lo)
-		}
-		return w
-	}
-	for len(items) < want && hi.Before(horizon) {
-		for matching > windowRows && width > time.Hour {
-			n, err := s.count(ctx, query+window())
-			if err != nil {
-				return nil, err
-			}
-			if n <= windowRows {
-				break
-			}
-			width /= 2
-			hi = hi.Add(-width)
-		}
-		got, err := s.list(ctx, query+window(), maxInbox)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, got...)
-		width *= 2
-		lo, hi = hi.UTC().Format(time.RFC3339), hi.Add(width)
-	}
-	if len(items) < want { // deadlines beyond the horizon
-		got, err := s.list(ctx, query+fmt.Sprintf(" AND %s >= '%s'", dl, lo), want-len(items))
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, got...)
-	}
-	sortByDeadline(items)
-	if len(items) < want {
-		rest, err := s.list(ctx, query+" AND "+dl+" IS NULL", want-len(items))
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, rest...)
-	}
-	return items, nil
-}
-
 // list reads up to limit cases of query, in visibility's order.
 func (s *Service) list(ctx context.Context, query string, limit int) ([]Item, error) {
 	var out []Item
@@ -281,9 +223,6 @@ func (s *Service) scan(ctx context.Context, query string, limit int, what string
 	}
 	return nil
 }
-
-// maxInbox bounds the cases one deadline window reads.
-const maxInbox = 20000
 
 func item(e *workflowpb.WorkflowExecutionInfo, now time.Time) Item {
 	fields := e.GetSearchAttributes().GetIndexedFields()

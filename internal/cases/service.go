@@ -49,7 +49,8 @@ type Service struct {
 	// Preview renders a letter as it would be sent; nil disables previews.
 	Preview func(contract.RenderInput) ([]byte, error)
 
-	countCache countCache
+	countCache  ttlCache[Counts]
+	windowHints ttlCache[windowHint] // deadline bounds of recent inbox reads
 }
 
 // Memo keys: the submission's fingerprint, and the applicant's name for

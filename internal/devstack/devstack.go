@@ -183,6 +183,9 @@ func (a *App) connect(ctx context.Context) error {
 	if err := engine.EnsureNamespace(ctx, a.client); err != nil {
 		return err
 	}
+	if err := trimVisibilityIndexes(a.path("temporal.db")); err != nil {
+		return err
+	}
 	if a.bus, err = bus.Dial(a.NATSURL, "dossier-dev"); err != nil {
 		return err
 	}

@@ -61,15 +61,22 @@ func BenchmarkInbox(b *testing.B) {
 
 var started int
 
-// backlog starts cases until there are total, awaiting approval.
+// backlog starts cases until there are total, awaiting approval, due at
+// 23:00 on one of 120 days.
 func backlog(b testing.TB, c sdkclient.Client, total int) {
+	b.Helper()
+	backlogDue(b, c, total, func(i int) time.Time { return time.Date(2027, 1, 1, 23, 0, 0, 0, time.UTC).AddDate(0, 0, i%120) })
+}
+
+// backlogDue starts cases until there are total, awaiting approval, case
+// i due at deadline(i).
+func backlogDue(b testing.TB, c sdkclient.Client, total int, deadline func(i int) time.Time) {
 	b.Helper()
 	var wg sync.WaitGroup
 	jobs := make(chan int)
 	for range 16 {
 		wg.Go(func() {
 			for i := range jobs {
-				deadline := time.Date(2027, 1, 1, 23, 0, 0, 0, time.UTC).AddDate(0, 0, i%120)
 				_, err := c.ExecuteWorkflow(context.Background(), sdkclient.StartWorkflowOptions{
 					ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), TaskQueue: contract.TaskQueue,
 					WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
@@ -77,7 +84,7 @@ func backlog(b testing.TB, c sdkclient.Client, total int) {
 						contract.SearchStage.ValueSet(string(contract.StageAwaitingApproval)),
 						contract.SearchTemplate.ValueSet("accuse-reception"),
 						contract.SearchService.ValueSet("relations-usagers"),
-						contract.SearchDeadline.ValueSet(deadline),
+						contract.SearchDeadline.ValueSet(deadline(i)),
 					),
 					Memo: map[string]any{"applicant": fmt.Sprintf("Demandeur %d", i)},
 				}, contract.WorkflowName, contract.CaseInput{CaseID: fmt.Sprint(i)})
@@ -141,6 +148,52 @@ func TestInboxOverALargeBacklog(t *testing.T) {
 		}
 		if i > 0 && it.Deadline.Before(*all[i-1].Deadline) {
 			t.Fatalf("item %d (deadline %v) comes after one due %v", i, it.Deadline, all[i-1].Deadline)
+		}
+	}
+}
+
+// TestInboxOverACrowd: with more cases due at one instant than a page
+// reads, the inbox reads the newest of them only, and its pages are
+// still those that sorting them all gives (newest first).
+func TestInboxOverACrowd(t *testing.T) {
+	app := devstack.New(devstack.Options{DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0", NoUI: true, NoDemo: true, NoLegacySim: true})
+	if err := app.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	app.StopWorker()
+	started = 0
+	const n = 300
+	due := time.Date(2027, 3, 1, 22, 59, 59, 0, time.UTC)
+	backlogDue(t, app.Client(), n, func(int) time.Time { return due })
+	svc := &cases.Service{Temporal: app.Client(), TemplateIDs: []string{"accuse-reception"}}
+	camille := contract.Actor{ID: "camille", Roles: []string{contract.RoleCaseworker}, Services: []string{"relations-usagers"}}
+	var all []cases.Item
+	for deadline := time.Now().Add(time.Minute); len(all) < n; time.Sleep(500 * time.Millisecond) {
+		page, err := svc.Inbox(context.Background(), camille, cases.Filter{PageSize: 200, Page: 1})
+		if err == nil && page.Matching == n {
+			all = page.Items
+			page, err = svc.Inbox(context.Background(), camille, cases.Filter{PageSize: 200, Page: 2})
+			all = append(all, page.Items...)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("inbox: %v, %d cases, want %d", err, page.Matching, n)
+		}
+	}
+	for i := 1; i < n; i++ {
+		if all[i].SubmittedAt.After(all[i-1].SubmittedAt) {
+			t.Fatalf("case %d (started %v) comes after one started %v", i, all[i].SubmittedAt, all[i-1].SubmittedAt)
+		}
+	}
+	for p := 1; p <= 3; p++ {
+		page, err := svc.Inbox(context.Background(), camille, cases.Filter{PageSize: 25, Page: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, it := range page.Items {
+			if want := all[(p-1)*25+i]; it.ID != want.ID {
+				t.Fatalf("page %d, case %d: %s, want %s", p, i, it.ID, want.ID)
+			}
 		}
 	}
 }

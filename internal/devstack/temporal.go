@@ -46,6 +46,13 @@ var sqlitePragmas = map[string]string{
 	"busy_timeout": "10000",
 }
 
+// historyCacheSize bounds how many workflows' mutable state the history
+// service keeps in memory (Temporal's default, 128,000 for an hour, would
+// keep every case that moved in the last hour: some 11 KB each). It holds
+// as many as the worker's cache; a case that moves after it was evicted
+// has its state read back from SQLite first, a millisecond or two.
+const historyCacheSize = 2000
+
 // startTemporal creates the database on first start, makes sure the dossier
 // namespace exists, and starts every Temporal service in this process. The
 // internal services' ports are picked free just before they bind, so a
@@ -78,6 +85,7 @@ func startTemporalOnce(o temporalOptions) (temporal.Server, error) {
 		temporal.WithLogger(logger),
 		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
 			dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key(): 200,
+			dynamicconfig.HistoryCacheHostLevelMaxSize.Key():                 historyCacheSize,
 		}),
 	)
 	if err != nil {

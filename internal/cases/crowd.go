@@ -1,0 +1,77 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/dossier/dossier/internal/contract"
+)
+
+// The requests a service receives on one day fall due at the same
+// instant: a window of deadlines cannot be narrowed below them, and a
+// page that ends among them would read them all (thousands a day in a
+// large backlog). Visibility lists open cases newest first, which is the
+// inbox's order among cases due at the same instant: so the inbox reads
+// the cases due before the crowd, and of the crowd only the newest it
+// needs, once a count shows the crowd all open and at one instant.
+
+// running keeps the open cases of a query.
+const running = " AND ExecutionStatus = 'Running'"
+
+// fromCrowd reads the first want cases of query when the window w, that
+// the page ends in and that holds more than windowRows(want) cases, holds
+// them all due at one instant, and all open; at is that instant, nil when
+// they are not (the caller reads the window whole).
+func (s *Service) fromCrowd(ctx context.Context, query string, want int, w window) ([]Item, *time.Time, error) {
+	one, err := s.list(ctx, query+between(w.lo, w.hi), 1)
+	if err != nil || len(one) == 0 || one[0].Deadline == nil {
+		return nil, nil, err
+	}
+	return s.crowdAt(ctx, query, want, *one[0].Deadline, w.in)
+}
+
+// crowdAt reads the first want cases of query when they end among the
+// cases due at instant at, n of them (counted when n < 0), all open; it
+// returns at when they do, nil when they do not. The cases due before at
+// are read whole, at most windowRows(want).
+func (s *Service) crowdAt(ctx context.Context, query string, want int, at time.Time, n int) ([]Item, *time.Time, error) {
+	crowd := query + instant(at)
+	var err error
+	if n < 0 {
+		if n, err = s.count(ctx, crowd); err != nil {
+			return nil, nil, err
+		}
+	}
+	open, err := s.count(ctx, crowd+running)
+	if err != nil || open != n {
+		return nil, nil, err
+	}
+	items, err := s.list(ctx, query+fmt.Sprintf(" AND %s < '%s'", contract.SearchDeadline.GetName(), milli(at)), windowRows(want)+1)
+	if err != nil || len(items) > windowRows(want) {
+		return nil, nil, err
+	}
+	if len(items) < want {
+		newest, err := s.list(ctx, crowd+running, want-len(items))
+		if err != nil {
+			return nil, nil, err
+		}
+		items = append(items, newest...)
+	}
+	sortByDeadline(items) // stable: the crowd stays newest first
+	if len(items) < want {
+		return nil, nil, nil
+	}
+	return items, &at, nil
+}
+
+// instant is the clause of the deadlines at t, to the millisecond
+// visibility keeps.
+func instant(t time.Time) string {
+	dl := contract.SearchDeadline.GetName()
+	return fmt.Sprintf(" AND %s >= '%s' AND %s < '%s'", dl, milli(t), dl, milli(t.Add(time.Millisecond)))
+}
+
+func milli(t time.Time) string {
+	return t.UTC().Truncate(time.Millisecond).Format("2006-01-02T15:04:05.000Z07:00")
+}
