@@ -13,7 +13,7 @@ import (
 // benchCmd measures Dossier's throughput on this machine
 // (docs/benchmarks.md).
 type benchCmd struct {
-	Cases    benchCasesCmd    `cmd:"" help:"Run N cases through the embedded stack, approving each at once, against a bare workflow of the same shape."`
+	Cases    benchCasesCmd    `cmd:"" help:"Run N cases through the embedded stack, approving each at once, against bare workflows of the same steps."`
 	Backlog  benchBacklogCmd  `cmd:"" help:"Leave N cases waiting for approval: start rate, inbox latency, memory and disk per case."`
 	Overhead benchOverheadCmd `cmd:"" help:"With a stub model of fixed latency, the share of a case's time that is Dossier's."`
 	Letters  benchLettersCmd  `cmd:"" help:"Render every template's example letter on one core, and with Chromium (a new tab per letter) when installed."`

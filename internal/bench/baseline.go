@@ -11,16 +11,32 @@ import (
 	"go.temporal.io/sdk/workflow"
 )
 
-// The baseline is a bare workflow shaped like a case: as many activities
-// as a case schedules before its approval (4: two events, prefill, draft)
-// and after it (6: four events, render, notify), doing nothing, around one
-// Update. What Dossier adds over it is Dossier's own cost.
+// The baseline is a bare workflow shaped like a case, doing nothing around
+// one Update: what Dossier adds over it is Dossier's own cost. The plan's
+// shape is a case's steps as ordinary activities: 4 before the approval
+// (two events, prefill, draft) and 6 after (four events, render, notify).
+// The lean shape is how a case runs them since the lean case: the draft
+// and the rendering as activities, the events, the prefill and the email
+// as local activities.
 const (
 	baselineQueue  = "dossier-bench-baseline"
-	baselineBefore = 4
-	baselineAfter  = 6
 	baselineUpdate = "approve"
 )
+
+// The baseline's shapes: each step is an activity (false) or a local
+// activity (true), before and after the Update.
+var (
+	ShapeActivities = Shape{Name: "activities", Before: []bool{false, false, false, false},
+		After: []bool{false, false, false, false, false, false}}
+	ShapeLean = Shape{Name: "lean", Before: []bool{true, true, false, true},
+		After: []bool{true, false, true, true, true, true}}
+)
+
+// Shape is the steps of a baseline workflow.
+type Shape struct {
+	Name          string
+	Before, After []bool
+}
 
 // Baseline runs the baseline workflow on a worker of its own, on the same
 // Temporal server as Dossier's cases.
@@ -47,10 +63,12 @@ func (b *Baseline) Stop() { b.worker.Stop() }
 // NoOp is the baseline's activity.
 func NoOp(context.Context, int) error { return nil }
 
-// BaselineWorkflow runs the no-op activities before and after the approve
-// Update, which returns once the workflow waits for it.
-func BaselineWorkflow(ctx workflow.Context) error {
+// BaselineWorkflow runs the no-op steps of shape before and after the
+// approve Update, which returns once the workflow waits for it.
+func BaselineWorkflow(ctx workflow.Context, shape Shape) error {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 3}})
+	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 3}})
 	ready, approved := false, false
 	err := workflow.SetUpdateHandler(ctx, baselineUpdate, func(ctx workflow.Context) error {
@@ -63,31 +81,42 @@ func BaselineWorkflow(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	for i := range baselineBefore {
-		if err := workflow.ExecuteActivity(ctx, NoOp, i).Get(ctx, nil); err != nil {
-			return err
+	steps := func(local []bool) error {
+		for i, l := range local {
+			f := workflow.ExecuteActivity(ctx, NoOp, i)
+			if l {
+				f = workflow.ExecuteLocalActivity(ctx, NoOp, i)
+			}
+			if err := f.Get(ctx, nil); err != nil {
+				return err
+			}
 		}
+		return nil
+	}
+	if err := steps(shape.Before); err != nil {
+		return err
 	}
 	ready = true
 	if err := workflow.Await(ctx, func() bool { return approved }); err != nil {
 		return err
 	}
-	for i := range baselineAfter {
-		if err := workflow.ExecuteActivity(ctx, NoOp, i).Get(ctx, nil); err != nil {
-			return err
-		}
-	}
-	return nil
+	return steps(shape.After)
 }
 
-// oneCase starts a baseline workflow, sends its Update (which returns at
-// the wait point), and waits for the workflow's end.
-func (b *Baseline) oneCase(ctx context.Context, i int) (time.Duration, time.Duration, error) {
+// driver runs baseline workflows of shape: each started, sent its Update
+// (which returns at the wait point), and waited for to its end.
+func (b *Baseline) driver(shape Shape) caseDriver {
+	return func(ctx context.Context, i int) (time.Duration, time.Duration, error) {
+		return b.oneCase(ctx, shape, i)
+	}
+}
+
+func (b *Baseline) oneCase(ctx context.Context, shape Shape, i int) (time.Duration, time.Duration, error) {
 	start := time.Now()
 	run, err := b.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: fmt.Sprintf("bench-baseline-%d-%d", start.UnixNano(), i), TaskQueue: baselineQueue,
+		ID: fmt.Sprintf("bench-baseline-%s-%d-%d", shape.Name, start.UnixNano(), i), TaskQueue: baselineQueue,
 		EnableEagerStart: true, // as Dossier's cases start
-	}, BaselineWorkflow)
+	}, BaselineWorkflow, shape)
 	if err != nil {
 		return 0, 0, err
 	}

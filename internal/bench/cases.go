@@ -47,12 +47,17 @@ type Run struct {
 	ToNotified Latencies `json:"approval_to_notified"`
 }
 
-// CasesResult is the cases benchmark's report.
+// CasesResult is the cases benchmark's report: Dossier, the plan's
+// baseline (a case's steps as ordinary activities) and its ratio to it,
+// and the baseline of the lean case's shape (local activities where the
+// case runs them) and its ratio to it.
 type CasesResult struct {
-	Dossier  Run     `json:"dossier"`
-	Baseline Run     `json:"baseline"`
-	Ratio    float64 `json:"ratio"`
-	Options  struct {
+	Dossier      Run     `json:"dossier"`
+	Baseline     Run     `json:"baseline"`
+	Ratio        float64 `json:"ratio"`
+	BaselineLean Run     `json:"baseline_lean"`
+	RatioLean    float64 `json:"ratio_lean"`
+	Options      struct {
 		N           int     `json:"n"`
 		Concurrency int     `json:"concurrency,omitempty"`
 		Rate        float64 `json:"rate,omitempty"`
@@ -162,7 +167,7 @@ type Stack struct {
 
 // Cases runs n cases through Dossier, each approved as soon as it awaits
 // approval through the review Update a caseworker's approval uses, then
-// the baseline on the same servers, and reports both.
+// the baselines on the same servers, and reports them.
 func Cases(ctx context.Context, s Stack, o CasesOptions) (CasesResult, error) {
 	var res CasesResult
 	res.Options.N, res.Options.Concurrency, res.Options.Rate = o.N, o.Concurrency, o.Rate
@@ -177,14 +182,21 @@ func Cases(ctx context.Context, s Stack, o CasesOptions) (CasesResult, error) {
 	res.Dossier = drive(ctx, "dossier", o, func(ctx context.Context, i int) (time.Duration, time.Duration, error) {
 		return oneCase(ctx, s.Cases, w, i)
 	})
-	res.Baseline = drive(ctx, "baseline", o, s.Baseline.oneCase)
-	if res.Baseline.CasesPerS > 0 {
-		res.Ratio = res.Dossier.CasesPerS / res.Baseline.CasesPerS
-	}
+	res.Baseline = drive(ctx, "baseline", o, s.Baseline.driver(ShapeActivities))
+	res.BaselineLean = drive(ctx, "baseline-lean", o, s.Baseline.driver(ShapeLean))
+	res.Ratio, res.RatioLean = ratio(res.Dossier, res.Baseline), ratio(res.Dossier, res.BaselineLean)
 	if res.Dossier.Failed > 0 {
 		return res, fmt.Errorf("bench: %d of %d cases failed", res.Dossier.Failed, o.N)
 	}
 	return res, nil
+}
+
+// ratio is a's throughput over b's, 0 when b served nothing.
+func ratio(a, b Run) float64 {
+	if b.CasesPerS <= 0 {
+		return 0
+	}
+	return a.CasesPerS / b.CasesPerS
 }
 
 // The actors of the benchmark's cases: a legacy system submits, a

@@ -30,13 +30,13 @@ func TestCasesBenchmark(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, run := range []bench.Run{res.Dossier, res.Baseline} {
+	for _, run := range []bench.Run{res.Dossier, res.Baseline, res.BaselineLean} {
 		if run.Failed != 0 || run.CasesPerS <= 0 || run.CPUPerCase <= 0 || run.ToAwaiting.P50 <= 0 || run.ToNotified.P99 < run.ToNotified.P50 {
 			t.Errorf("%s: %+v", run.Name, run)
 		}
 	}
-	if res.Ratio <= 0 {
-		t.Errorf("ratio %v", res.Ratio)
+	if res.Ratio <= 0 || res.RatioLean <= 0 {
+		t.Errorf("ratios %v, %v", res.Ratio, res.RatioLean)
 	}
 	// At a fixed rate: 5 cases started 10 a second take at least 0.4 s.
 	rated, err := bench.Cases(ctx, s, bench.CasesOptions{N: 5, Rate: 10})
