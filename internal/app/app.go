@@ -94,7 +94,10 @@ func NewWorker(d Deps, o WorkerOptions) (worker.Worker, error) {
 	if o.WorkflowCache <= 0 {
 		o.WorkflowCache = DefaultWorkflowCache
 	}
-	worker.SetStickyWorkflowCacheSize(o.WorkflowCache) // process-wide; before the worker starts
+	// Process-wide, and only heeded before the process's first SDK worker
+	// starts: a process that also runs the Temporal server (dossier dev)
+	// sizes it before the server's own workers start.
+	worker.SetStickyWorkflowCacheSize(o.WorkflowCache)
 	w := worker.New(d.Temporal, contract.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.CaseWorkflow, workflow.RegisterOptions{Name: contract.WorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.AuditDigestWorkflow, workflow.RegisterOptions{Name: contract.WorkflowAuditDigest})

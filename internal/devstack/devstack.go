@@ -158,6 +158,10 @@ func (a *App) startServers() error {
 		return err
 	}
 	a.TemporalAddr = hostPort(port)
+	// The SDK keeps one cache of open workflows for the whole process,
+	// sized when its first worker starts: the Temporal server's own system
+	// workers start first, and would fix it at the SDK's 10,000.
+	worker.SetStickyWorkflowCacheSize(app.DefaultWorkflowCache)
 	if a.temporal, err = startTemporal(temporalOptions{DBFile: a.path("temporal.db"), Port: port, LogFile: a.path("temporal.log")}); err != nil {
 		return err
 	}
