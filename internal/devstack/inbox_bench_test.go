@@ -31,12 +31,7 @@ func BenchmarkInbox(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("DOSSIER_BENCH_BACKLOG")); err == nil {
 		n = v
 	}
-	app := devstack.New(devstack.Options{DataDir: b.TempDir(), HTTPAddr: "127.0.0.1:0", NoUI: true, NoDemo: true, NoLegacySim: true})
-	if err := app.Start(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	defer app.Close()
-	app.StopWorker()
+	app := workerlessStack(b)
 	svc := &cases.Service{Temporal: app.Client(), TemplateIDs: []string{"accuse-reception", "demande-pieces", "communication-documents",
 		"subvention-attribution", "subvention-refus", "occupation-domaine-public"}}
 	camille := contract.Actor{ID: "camille", Roles: []string{contract.RoleCaseworker}, Services: []string{"relations-usagers"}}
@@ -102,17 +97,26 @@ func backlogDue(b testing.TB, c sdkclient.Client, total int, deadline func(i int
 	started = max(started, total)
 }
 
-// TestInboxOverALargeBacklog: with more cases than a deadline window may
-// hold, the inbox splits its windows, and its pages are still the cases
-// nearest their deadline, in order, as sorting the whole backlog gives.
-func TestInboxOverALargeBacklog(t *testing.T) {
+// workerlessStack starts the dev stack without a worker, so that the
+// cases a test starts stay as it left them, and counts them from zero; it
+// stops when the test ends.
+func workerlessStack(t testing.TB) *devstack.App {
+	t.Helper()
 	app := devstack.New(devstack.Options{DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0", NoUI: true, NoDemo: true, NoLegacySim: true})
 	if err := app.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	defer app.Close()
+	t.Cleanup(app.Close)
 	app.StopWorker()
 	started = 0
+	return app
+}
+
+// TestInboxOverALargeBacklog: with more cases than a deadline window may
+// hold, the inbox splits its windows, and its pages are still the cases
+// nearest their deadline, in order, as sorting the whole backlog gives.
+func TestInboxOverALargeBacklog(t *testing.T) {
+	app := workerlessStack(t)
 	const n = 600 // three times the rows a window may hold
 	backlog(t, app.Client(), n)
 	svc := &cases.Service{Temporal: app.Client(), TemplateIDs: []string{"accuse-reception"}}
@@ -156,13 +160,7 @@ func TestInboxOverALargeBacklog(t *testing.T) {
 // reads, the inbox reads the newest of them only, and its pages are
 // still those that sorting them all gives (newest first).
 func TestInboxOverACrowd(t *testing.T) {
-	app := devstack.New(devstack.Options{DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0", NoUI: true, NoDemo: true, NoLegacySim: true})
-	if err := app.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer app.Close()
-	app.StopWorker()
-	started = 0
+	app := workerlessStack(t)
 	const n = 300
 	due := time.Date(2027, 3, 1, 22, 59, 59, 0, time.UTC)
 	backlogDue(t, app.Client(), n, func(int) time.Time { return due })
