@@ -148,23 +148,9 @@ func (c *caseRun) run(ctx workflow.Context) error {
 // retries: a local activity retrying would hold the workflow task, and the
 // case could not be read meanwhile.
 func (c *caseRun) prefillStage(ctx workflow.Context) error {
-	done := false
-	if c.lean {
-		err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-			StartToCloseTimeout: prefillLocalTimeout, RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 1},
-		}), contract.ActivityPrefill, c.in).Get(ctx, &c.prefill)
-		if err != nil && isFinal(err) {
-			return err
-		}
-		done = err == nil
-	}
-	if !done {
-		err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-			StartToCloseTimeout: time.Minute, ScheduleToCloseTimeout: prefillPatience, RetryPolicy: prefillRetry,
-		}), contract.ActivityPrefill, c.in).Get(ctx, &c.prefill)
-		if err != nil {
-			return err
-		}
+	ao := workflow.ActivityOptions{StartToCloseTimeout: time.Minute, ScheduleToCloseTimeout: prefillPatience, RetryPolicy: prefillRetry}
+	if err := c.tryLocalFirst(ctx, prefillLocalTimeout, ao, contract.ActivityPrefill, c.in, &c.prefill); err != nil {
+		return err
 	}
 	c.state.TemplateVersion = c.prefill.TemplateVersion
 	c.state.Facts, c.state.Sources, c.state.Flags = c.prefill.Facts, c.prefill.Sources, c.prefill.Flags
@@ -179,6 +165,22 @@ const prefillPatience = 72 * time.Hour
 // prefillLocalTimeout bounds the local try of a prefill: the case cannot
 // be read while it runs.
 const prefillLocalTimeout = 5 * time.Second
+
+// tryLocalFirst runs activity name with in into out. A lean case tries it once as
+// a local activity, bounded by localTimeout, in the workflow task already
+// running; when that try fails for a reason that may pass, and for older
+// cases, it runs as the ordinary activity ao describes, with its retries.
+func (c *caseRun) tryLocalFirst(ctx workflow.Context, localTimeout time.Duration, ao workflow.ActivityOptions, name string, in, out any) error {
+	if c.lean {
+		err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+			StartToCloseTimeout: localTimeout, RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 1},
+		}), name, in).Get(ctx, out)
+		if err == nil || isFinal(err) {
+			return err
+		}
+	}
+	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, ao), name, in).Get(ctx, out)
+}
 
 // isFinal reports whether an activity's error will not pass on a retry: an
 // invalid submission, or an error its activity said not to retry.

@@ -42,21 +42,12 @@ func (c *caseRun) notifyOn(ctx workflow.Context, channel string, draft contract.
 	if channel == contract.ChannelPostal {
 		return c.print(ctx, doc)
 	}
-	in := contract.NotifyInput{Case: c.in, Draft: draft, Document: doc}
-	var note contract.Notification
-	if c.lean { // tried once in this workflow task; retried as an ordinary activity
-		err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-			StartToCloseTimeout: notifyLocalTimeout, RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 1},
-		}), contract.ActivityNotify, in).Get(ctx, &note)
-		if err == nil || isFinal(err) {
-			return note, err
-		}
-	}
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+	ao := workflow.ActivityOptions{
 		StartToCloseTimeout: time.Minute,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 5 * time.Second, BackoffCoefficient: 3, MaximumAttempts: 6},
-	})
-	err := workflow.ExecuteActivity(ctx, contract.ActivityNotify, in).Get(ctx, &note)
+	}
+	var note contract.Notification
+	err := c.tryLocalFirst(ctx, notifyLocalTimeout, ao, contract.ActivityNotify, contract.NotifyInput{Case: c.in, Draft: draft, Document: doc}, &note)
 	return note, err
 }
 
