@@ -18,6 +18,13 @@ type Phase struct {
 	P50  time.Duration `json:"p50_ns"`
 }
 
+// The phases that no single event ends: the draft besides the model's
+// time, and the stretch from the last event to the drafted event.
+const (
+	phaseDraft = "activity: Draft, besides the model"
+	phaseLast  = "after the last event: to the drafted event received"
+)
+
 // phaseNames label the time that ends with an event of each type, in the
 // order a case meets them.
 var phaseNames = map[enumspb.EventType]string{
@@ -36,8 +43,8 @@ var phaseOrder = []string{
 	phaseNames[enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED],
 	phaseNames[enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED],
 	"activity: Prefill",
-	"activity: Draft, besides the model",
-	"after the last event: to the drafted event received",
+	phaseDraft,
+	phaseLast,
 }
 
 // casePhases splits [start, end] (a case's submit → drafted event) by the
@@ -66,10 +73,10 @@ func casePhases(events []*historypb.HistoryEvent, start, end time.Time, model ti
 		out[name] += at.Sub(prev)
 		prev = at
 	}
-	out["after the last event: to the drafted event received"] += end.Sub(prev)
+	out[phaseLast] += end.Sub(prev)
 	if d, ok := out["activity: Draft"]; ok {
 		delete(out, "activity: Draft")
-		out["activity: Draft, besides the model"] = d - model
+		out[phaseDraft] = d - model
 	}
 	return out
 }
