@@ -30,7 +30,7 @@ func stack(t *testing.T, opts devstack.Options) (*devstack.App, bench.Stack) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app, bench.Stack{Cases: deps.Cases(), NATS: app.Bus().Conn}
+	return app, bench.Stack{Cases: deps.Cases(), NATS: app.Bus().Conn, Temporal: app.Client()}
 }
 
 // TestBacklogBenchmark leaves a few cases waiting and reads the inbox over
@@ -62,5 +62,17 @@ func TestOverheadBenchmark(t *testing.T) {
 	}
 	if res.Model.P50 < 300*time.Millisecond || res.ToAwaiting.P50 <= res.Model.P50 || res.OursShare <= 0 || res.OursShare >= 1 {
 		t.Errorf("overhead %+v, want the model's 300 ms inside the case's time", res)
+	}
+	// The phases split Dossier's part: the draft activity is among them,
+	// and none is longer than Dossier's part of the slowest case.
+	var draft bool
+	for _, p := range res.Phases {
+		draft = draft || p.Name == "activity: Draft, besides the model"
+		if p.P50 < 0 || p.P50 > res.Ours.Max {
+			t.Errorf("phase %q: %v, Dossier's part at most %v", p.Name, p.P50, res.Ours.Max)
+		}
+	}
+	if len(res.Phases) < 4 || !draft {
+		t.Errorf("phases %+v, want the history's split with the draft activity", res.Phases)
 	}
 }
