@@ -176,7 +176,7 @@ func (b *builder) finish(last *historypb.HistoryEvent) {
 		switch {
 		case i+1 < len(t.Stages):
 			s.Duration = t.Stages[i+1].Start.Sub(s.Start)
-		case terminal(s.Stage):
+		case s.Stage.Terminal():
 		case t.ClosedAt.IsZero():
 			s.Ongoing = true
 		default:
@@ -203,15 +203,6 @@ var closedStatus = map[enumspb.EventType]string{
 	enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:       "terminated",
 	enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:        "timed_out",
 	enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW: "continued_as_new",
-}
-
-// terminal reports whether a case stays in stage for good.
-func terminal(stage contract.Stage) bool {
-	switch stage {
-	case contract.StageCompleted, contract.StageRejected, contract.StageFailed, contract.StageCancelled:
-		return true
-	}
-	return false
 }
 
 // failureText says why an activity or the workflow failed: the failure's

@@ -78,7 +78,7 @@ func (p *printer) stages(t Timeline) {
 		switch {
 		case s.Ongoing:
 			d = "ongoing"
-		case terminal(s.Stage):
+		case s.Stage.Terminal():
 			d = ""
 		}
 		p.line("  %s  %-18s  %s", clock(s.Start), s.Stage, d)

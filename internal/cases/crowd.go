@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dossier/dossier/internal/contract"
@@ -14,10 +15,14 @@ import (
 // large backlog). Visibility lists open cases newest first, which is the
 // inbox's order among cases due at the same instant: so the inbox reads
 // the cases due before the crowd, and of the crowd only the newest it
-// needs, once a count shows the crowd all open and at one instant.
+// needs. The inbox of a stage that waits holds open cases only; in that
+// of a terminal stage, a count first shows the crowd all open.
 
 // running keeps the open cases of a query.
 const running = " AND ExecutionStatus = 'Running'"
+
+// allOpen reports whether query selects open cases only.
+func allOpen(query string) bool { return strings.Contains(query, running) }
 
 // fromCrowd reads the first want cases of query when the window w, that
 // the page ends in and that holds more than windowRows(want) cases, holds
@@ -32,27 +37,31 @@ func (s *Service) fromCrowd(ctx context.Context, query string, want int, w windo
 }
 
 // crowdAt reads the first want cases of query when they end among the
-// cases due at instant at, n of them (counted when n < 0), all open; it
-// returns at when they do, nil when they do not. The cases due before at
-// are read whole, at most windowRows(want).
+// cases due at instant at; it returns at when they do, nil when they do
+// not. The cases due before at are read whole, at most windowRows(want).
+// When query may select closed cases, the crowd must be all open: n is
+// its size as counted before (counted when n < 0).
 func (s *Service) crowdAt(ctx context.Context, query string, want int, at time.Time, n int) ([]Item, *time.Time, error) {
 	crowd := query + instant(at)
-	var err error
-	if n < 0 {
-		if n, err = s.count(ctx, crowd); err != nil {
+	if !allOpen(query) {
+		var err error
+		if n < 0 {
+			if n, err = s.count(ctx, crowd); err != nil {
+				return nil, nil, err
+			}
+		}
+		open, err := s.count(ctx, crowd+running)
+		if err != nil || open != n {
 			return nil, nil, err
 		}
-	}
-	open, err := s.count(ctx, crowd+running)
-	if err != nil || open != n {
-		return nil, nil, err
+		crowd += running
 	}
 	items, err := s.list(ctx, query+fmt.Sprintf(" AND %s < '%s'", contract.SearchDeadline.GetName(), milli(at)), windowRows(want)+1)
 	if err != nil || len(items) > windowRows(want) {
 		return nil, nil, err
 	}
 	if len(items) < want {
-		newest, err := s.list(ctx, crowd+running, want-len(items))
+		newest, err := s.list(ctx, crowd, want-len(items))
 		if err != nil {
 			return nil, nil, err
 		}

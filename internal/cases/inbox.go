@@ -111,6 +111,9 @@ func inboxQuery(actor contract.Actor, f Filter) (string, error) {
 			Fields: []contract.FieldError{{Field: "stage", Message: "must be one of: " + stageNames()}}}
 	}
 	q := fmt.Sprintf("WorkflowType = '%s' AND %s = '%s'", contract.WorkflowName, contract.SearchStage.GetName(), st)
+	if !st.Terminal() {
+		q += running // a case closed by hand in a stage that waits is no one's work
+	}
 	q += visibleTo(actor)
 	return q + searchClause(f.Search), nil
 }

@@ -24,8 +24,9 @@ import (
 // rest) and lists in visibility's order, newest start first.
 type fakeVisibility struct {
 	client.Client
-	cases  []fakeCase
-	listed int // rows listed so far
+	cases   []fakeCase
+	listed  int // rows listed so far
+	counted int // counts so far
 }
 
 type fakeCase struct {
@@ -69,6 +70,7 @@ func (f *fakeVisibility) match(query string) []fakeCase {
 }
 
 func (f *fakeVisibility) CountWorkflow(_ context.Context, r *workflowservice.CountWorkflowExecutionsRequest) (*workflowservice.CountWorkflowExecutionsResponse, error) {
+	f.counted++
 	return &workflowservice.CountWorkflowExecutionsResponse{Count: int64(len(f.match(r.Query)))}, nil
 }
 
@@ -143,12 +145,23 @@ var caseworker = contract.Actor{ID: "camille", Roles: []string{contract.RoleCase
 // backlog; it returns the rows the read listed.
 func checkPage(t *testing.T, s *Service, f *fakeVisibility, p, n int) int {
 	t.Helper()
+	return checkStagePage(t, s, f, "", p, n)
+}
+
+// checkStagePage is checkPage for the inbox of stage: the inbox of a
+// stage that waits holds the open cases only.
+func checkStagePage(t *testing.T, s *Service, f *fakeVisibility, stage contract.Stage, p, n int) int {
+	t.Helper()
 	listed := f.listed
-	page, err := s.Inbox(context.Background(), caseworker, Filter{Page: p, PageSize: n})
+	page, err := s.Inbox(context.Background(), caseworker, Filter{Stage: string(stage), Page: p, PageSize: n})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := inboxOrder(f.cases)
+	cases := f.cases
+	if !stage.Terminal() {
+		cases = slices.DeleteFunc(slices.Clone(cases), func(c fakeCase) bool { return c.closed })
+	}
+	want := inboxOrder(cases)
 	want = want[min((p-1)*n, len(want)):min(p*n, len(want))]
 	var got []string
 	for _, it := range page.Items {
@@ -181,16 +194,41 @@ func TestInboxReadsAWindowNearThePage(t *testing.T) {
 	}
 }
 
-// TestInboxReadsAClosedCrowdWhole: cases due at one instant are read in
-// part only when they are all open (visibility lists the closed ones in
-// another order).
+// TestInboxReadsAClosedCrowdWhole: in the inbox of a terminal stage,
+// cases due at one instant are read in part only when they are all open
+// (visibility lists the closed ones in another order).
 func TestInboxReadsAClosedCrowdWhole(t *testing.T) {
 	now := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
 	f := &fakeVisibility{cases: backlog(now)}
 	f.cases[100].closed = true // due with the first day's crowd
 	s := &Service{Temporal: f, Now: func() time.Time { return now }}
-	if listed := checkPage(t, s, f, 2, 25); listed < 155 {
+	if listed := checkStagePage(t, s, f, contract.StageRejected, 2, 25); listed < 155 {
 		t.Errorf("page 2 of 25 listed %d cases, want the 155 due up to the crowd with a closed case", listed)
+	}
+}
+
+// TestInboxOfAWaitingStageHoldsOpenCases: a case closed outside Dossier
+// while it awaited approval is left out of the inbox, and the crowd it
+// was due with is still read in part, without a count.
+func TestInboxOfAWaitingStageHoldsOpenCases(t *testing.T) {
+	now := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+	f := &fakeVisibility{cases: backlog(now)}
+	f.cases[100].closed = true // due with the first day's crowd
+	s := &Service{Temporal: f, Now: func() time.Time { return now }}
+	page, err := s.Inbox(context.Background(), caseworker, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Counts.Total != len(f.cases)-1 {
+		t.Errorf("%d cases counted, want %d: the closed one left out", page.Counts.Total, len(f.cases)-1)
+	}
+	if listed := checkPage(t, s, f, 2, 25); listed > 55 {
+		t.Errorf("page 2 of 25 listed %d cases, want the 30 overdue and the newest 20 of the crowd", listed)
+	}
+	counted := f.counted
+	checkPage(t, s, f, 2, 25)
+	if n := f.counted - counted; n != 0 {
+		t.Errorf("a page read again from its crowd counted %d times, want none", n)
 	}
 }
 

@@ -32,7 +32,7 @@ const QueryState = "state"
 // Stage is where a case stands in its lifecycle.
 type Stage string
 
-// The stages of a case, in lifecycle order; the last three are terminal.
+// The stages of a case, in lifecycle order; the last four are terminal.
 const (
 	StagePrefilling       Stage = "prefilling"
 	StageDrafting         Stage = "drafting"
@@ -55,6 +55,16 @@ const (
 var Stages = []Stage{
 	StagePrefilling, StageDrafting, StageAwaitingApproval, StageAwaitingDocuments, StageDelegated, StageRendering,
 	StageNotifying, StageCompleted, StageRejected, StageFailed, StageCancelled,
+}
+
+// Terminal reports whether a case in stage s has ended: its workflow
+// is closed.
+func (s Stage) Terminal() bool {
+	switch s {
+	case StageCompleted, StageRejected, StageFailed, StageCancelled:
+		return true
+	}
+	return false
 }
 
 // ParseStage returns the Stage named s, or false if there is none.

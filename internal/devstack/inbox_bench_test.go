@@ -158,12 +158,17 @@ func TestInboxOverALargeBacklog(t *testing.T) {
 
 // TestInboxOverACrowd: with more cases due at one instant than a page
 // reads, the inbox reads the newest of them only, and its pages are
-// still those that sorting them all gives (newest first).
+// still those that sorting them all gives (newest first). A case closed
+// by hand while it awaited approval is no one's work: it is left out.
 func TestInboxOverACrowd(t *testing.T) {
 	app := workerlessStack(t)
 	const n = 300
 	due := time.Date(2027, 3, 1, 22, 59, 59, 0, time.UTC)
-	backlogDue(t, app.Client(), n, func(int) time.Time { return due })
+	backlogDue(t, app.Client(), n+1, func(int) time.Time { return due })
+	closed := fmt.Sprintf("00000000-0000-4000-8000-%012d", 150)
+	if err := app.Client().TerminateWorkflow(context.Background(), closed, "", "closed by hand"); err != nil {
+		t.Fatal(err)
+	}
 	svc := &cases.Service{Temporal: app.Client(), TemplateIDs: []string{"accuse-reception"}}
 	camille := contract.Actor{ID: "camille", Roles: []string{contract.RoleCaseworker}, Services: []string{"relations-usagers"}}
 	var all []cases.Item
@@ -178,8 +183,11 @@ func TestInboxOverACrowd(t *testing.T) {
 			t.Fatalf("inbox: %v, %d cases, want %d", err, page.Matching, n)
 		}
 	}
-	for i := 1; i < n; i++ {
-		if all[i].SubmittedAt.After(all[i-1].SubmittedAt) {
+	for i := range n {
+		if all[i].ID == closed {
+			t.Fatalf("case %s, closed, is in the inbox", closed)
+		}
+		if i > 0 && all[i].SubmittedAt.After(all[i-1].SubmittedAt) {
 			t.Fatalf("case %d (started %v) comes after one started %v", i, all[i].SubmittedAt, all[i-1].SubmittedAt)
 		}
 	}
