@@ -168,14 +168,14 @@ func (s *Service) count(ctx context.Context, query string) (int, error) {
 }
 
 // counts are the inbox's counts for the base query (stage, services,
-// search): in all, per template, overdue, unassigned and the actor's.
+// search): in all, per template, overdue and unassigned; not the actor's
+// own, which cachedCounts adds.
 func (s *Service) counts(ctx context.Context, base string, actor contract.Actor) (Counts, error) {
 	c := Counts{ByTemplate: map[string]int{}}
 	queries := map[*int]string{
 		&c.Total:      base,
 		&c.Overdue:    base + Filter{Overdue: true}.clauses(actor, s.now()),
 		&c.Unassigned: base + Filter{Assignee: "none"}.clauses(actor, s.now()),
-		&c.Mine:       base + Filter{Assignee: "me"}.clauses(actor, s.now()),
 	}
 	for target, q := range queries {
 		n, err := s.count(ctx, q)

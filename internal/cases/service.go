@@ -49,7 +49,8 @@ type Service struct {
 	// Preview renders a letter as it would be sent; nil disables previews.
 	Preview func(contract.RenderInput) ([]byte, error)
 
-	countCache  ttlCache[Counts]
+	countCache  ttlCache[Counts]     // by inbox, without the actor's own
+	mineCache   ttlCache[int]        // the actor's own cases, by inbox
 	windowHints ttlCache[windowHint] // deadline bounds of recent inbox reads
 }
 

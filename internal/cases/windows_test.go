@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,9 +26,11 @@ import (
 // rest) and lists in visibility's order, newest start first.
 type fakeVisibility struct {
 	client.Client
+	mu      sync.Mutex // held by each call, and by a test changing cases while counts run
 	cases   []fakeCase
-	listed  int // rows listed so far
-	counted int // counts so far
+	listed  int                // rows listed so far
+	counted int                // counts so far
+	onCount func(query string) // called at each count
 }
 
 type fakeCase struct {
@@ -70,11 +74,18 @@ func (f *fakeVisibility) match(query string) []fakeCase {
 }
 
 func (f *fakeVisibility) CountWorkflow(_ context.Context, r *workflowservice.CountWorkflowExecutionsRequest) (*workflowservice.CountWorkflowExecutionsResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.counted++
+	if f.onCount != nil {
+		f.onCount(r.Query)
+	}
 	return &workflowservice.CountWorkflowExecutionsResponse{Count: int64(len(f.match(r.Query)))}, nil
 }
 
 func (f *fakeVisibility) ListWorkflow(_ context.Context, r *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	all := f.match(r.Query)
 	from, _ := strconv.Atoi(string(r.NextPageToken))
 	to := min(from+int(r.PageSize), len(all))
@@ -255,8 +266,17 @@ func TestInboxBoundFollowsTheBacklog(t *testing.T) {
 func TestInboxCountsAreCountedAgainInTheBackground(t *testing.T) {
 	now := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
 	f := &fakeVisibility{cases: backlog(now)}
+	var mu sync.Mutex
 	clock := now
-	s := &Service{Temporal: f, Now: func() time.Time { return clock }}
+	s := &Service{Temporal: f, Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }}
+	later := func(d time.Duration, keep int) {
+		mu.Lock()
+		clock = clock.Add(d)
+		mu.Unlock()
+		f.mu.Lock()
+		f.cases = f.cases[:keep]
+		f.mu.Unlock()
+	}
 	read := func() int {
 		page, err := s.Inbox(context.Background(), caseworker, Filter{})
 		if err != nil {
@@ -267,8 +287,7 @@ func TestInboxCountsAreCountedAgainInTheBackground(t *testing.T) {
 	if n := read(); n != 5040 {
 		t.Fatalf("%d cases counted, want 5040", n)
 	}
-	f.cases = f.cases[:40]
-	clock = clock.Add(countsTTL + time.Second)
+	later(countsTTL+time.Second, 40)
 	if n := read(); n != 5040 {
 		t.Fatalf("%d cases counted while counting again, want the 5040 counted before", n)
 	}
@@ -277,9 +296,67 @@ func TestInboxCountsAreCountedAgainInTheBackground(t *testing.T) {
 			t.Fatal("the counts were not counted again")
 		}
 	}
-	clock = clock.Add(countsStale)
-	f.cases = f.cases[:30]
+	later(countsStale, 30)
 	if n := read(); n != 30 {
 		t.Fatalf("%d cases counted after %s, want 30 counted now", n, countsStale)
+	}
+}
+
+// TestInboxCountsAreShared: caseworkers who may see the same cases share
+// the inbox's counts; each one's own cases are counted apart.
+func TestInboxCountsAreShared(t *testing.T) {
+	now := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+	f := &fakeVisibility{cases: backlog(now)}
+	s := &Service{Temporal: f, Now: func() time.Time { return now }, TemplateIDs: []string{"accuse-reception", "demande-pieces"}}
+	read := func(a contract.Actor) {
+		if _, err := s.Inbox(context.Background(), a, Filter{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read(caseworker)
+	colleague := caseworker
+	colleague.ID = "dominique"
+	counted := f.counted
+	read(colleague)
+	read(colleague)
+	if n := f.counted - counted; n != 1 {
+		t.Errorf("a colleague's two reads counted %d times, want once: the cases assigned to them", n)
+	}
+}
+
+// TestInboxCountsThatCostAreKeptLonger: counts that took long to count
+// are kept countsCostFactor times as long as they took.
+func TestInboxCountsThatCostAreKeptLonger(t *testing.T) {
+	var mu sync.Mutex
+	clock := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+	unassigned := 0 // the inbox's counts of unassigned cases
+	f := &fakeVisibility{cases: backlog(clock)}
+	f.onCount = func(query string) {
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(time.Second) // each count takes a second
+		if strings.Contains(query, "CaseAssignee IS NULL") {
+			unassigned++
+		}
+	}
+	s := &Service{Temporal: f, Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }}
+	read := func(after time.Duration) int {
+		mu.Lock()
+		clock = clock.Add(after)
+		mu.Unlock()
+		if _, err := s.Inbox(context.Background(), caseworker, Filter{}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond) // a recount in the background has begun
+		mu.Lock()
+		defer mu.Unlock()
+		return unassigned
+	}
+	read(0)
+	if n := read(2 * countsTTL); n != 1 { // the three counts took 3 s: kept 30 s
+		t.Errorf("counts that took 3 s were counted again %s later, want after 30 s", 2*countsTTL)
+	}
+	if n := read(30 * time.Second); n != 2 {
+		t.Errorf("counts that took 3 s were not counted again after 30 s")
 	}
 }
