@@ -43,12 +43,12 @@ func (s *Service) firstByDeadline(ctx context.Context, query string, want, match
 	}
 	key := query + fmt.Sprint(want)
 	if w.before+w.in > windowRows(want) && w.before < want { // perhaps a crowd due at one instant
-		items, at, err := s.fromCrowd(ctx, query, want, w)
+		items, h, err := s.fromCrowd(ctx, query, want, w)
 		if err != nil {
 			return nil, err
 		}
-		if at != nil {
-			s.windowHints.put(key, windowHint{crowd: *at}, s.now())
+		if h != nil {
+			s.windowHints.put(key, *h, s.now())
 			return items, nil
 		}
 	}
@@ -94,11 +94,14 @@ const hintTTL = time.Hour
 
 // windowHint is the deadline bound found by the last read of a query,
 // and how many cases fell before it then; or the instant of the crowd of
-// cases the page ended in.
+// cases the page ended in, and the submissions it read of the crowd.
 type windowHint struct {
 	hi    time.Time
 	rows  int
 	crowd time.Time
+	// since is when the oldest case the page read of the crowd was
+	// submitted: the newest of the crowd are submitted since.
+	since time.Time
 }
 
 // fromHint reads the cases due before the bound found for the same query
@@ -111,8 +114,11 @@ func (s *Service) fromHint(ctx context.Context, query string, want int) ([]Item,
 		return nil, false, nil
 	}
 	if !h.crowd.IsZero() {
-		items, at, err := s.crowdAt(ctx, query, want, h.crowd, -1)
-		return items, at != nil, err
+		items, next, err := s.crowdAt(ctx, query, want, h, -1)
+		if next != nil {
+			s.windowHints.put(query+fmt.Sprint(want), *next, s.now())
+		}
+		return items, next != nil, err
 	}
 	limit := max(windowRows(want), 2*h.rows) + 1
 	items, err := s.list(ctx, query+before(h.hi), limit)

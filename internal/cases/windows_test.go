@@ -29,6 +29,7 @@ type fakeVisibility struct {
 	mu      sync.Mutex // held by each call, and by a test changing cases while counts run
 	cases   []fakeCase
 	listed  int                // rows listed so far
+	matched int                // rows the lists so far matched (visibility sorts them)
 	counted int                // counts so far
 	onCount func(query string) // called at each count
 }
@@ -44,6 +45,7 @@ var (
 	deadlineBefore = regexp.MustCompile(`CaseDeadline < '([^']+)'`)
 	deadlineFrom   = regexp.MustCompile(`CaseDeadline >= '([^']+)'`)
 	noDeadline     = regexp.MustCompile(`CaseDeadline IS NULL`)
+	startedSince   = regexp.MustCompile(`StartTime >= '([^']+)'`)
 	open           = regexp.MustCompile(`ExecutionStatus = 'Running'`)
 )
 
@@ -55,11 +57,15 @@ func (f *fakeVisibility) match(query string) []fakeCase {
 	if m := deadlineFrom.FindStringSubmatch(query); m != nil {
 		lo, _ = time.Parse(time.RFC3339Nano, m[1])
 	}
+	var since time.Time
+	if m := startedSince.FindStringSubmatch(query); m != nil {
+		since, _ = time.Parse(time.RFC3339Nano, m[1])
+	}
 	var out []fakeCase
 	none, running := noDeadline.MatchString(query), open.MatchString(query)
 	for _, c := range f.cases {
 		switch {
-		case running && c.closed:
+		case running && c.closed, c.start.Before(since):
 		case none:
 			if c.deadline.IsZero() {
 				out = append(out, c)
@@ -87,6 +93,7 @@ func (f *fakeVisibility) ListWorkflow(_ context.Context, r *workflowservice.List
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	all := f.match(r.Query)
+	f.matched += len(all)
 	from, _ := strconv.Atoi(string(r.NextPageToken))
 	to := min(from+int(r.PageSize), len(all))
 	resp := &workflowservice.ListWorkflowExecutionsResponse{}
@@ -236,11 +243,20 @@ func TestInboxOfAWaitingStageHoldsOpenCases(t *testing.T) {
 	if listed := checkPage(t, s, f, 2, 25); listed > 55 {
 		t.Errorf("page 2 of 25 listed %d cases, want the 30 overdue and the newest 20 of the crowd", listed)
 	}
-	counted := f.counted
+	counted, matched := f.counted, f.matched
 	checkPage(t, s, f, 2, 25)
 	if n := f.counted - counted; n != 0 {
 		t.Errorf("a page read again from its crowd counted %d times, want none", n)
 	}
+	if n := f.matched - matched; n > 55 {
+		t.Errorf("a page read again from its crowd matched %d cases, want the 30 overdue and the crowd's 20 submitted since the last read", n)
+	}
+	// The newest of the crowd approved: the cases submitted since the
+	// last read are too few, the newest of the crowd are read again.
+	newest := inboxOrder(f.cases)[30:40]
+	f.cases = slices.DeleteFunc(f.cases, func(c fakeCase) bool { return slices.Contains(newest, c.id) })
+	checkPage(t, s, f, 2, 25)
+	checkPage(t, s, f, 2, 25)
 }
 
 // TestInboxBoundFollowsTheBacklog: a bound found by an earlier read is

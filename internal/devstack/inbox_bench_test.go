@@ -10,6 +10,7 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	sdkclient "go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -169,6 +170,8 @@ func TestInboxOverACrowd(t *testing.T) {
 	if err := app.Client().TerminateWorkflow(context.Background(), closed, "", "closed by hand"); err != nil {
 		t.Fatal(err)
 	}
+	waitVisible(t, app.Client(), "ExecutionStatus = 'Running'", n)
+	waitVisible(t, app.Client(), "ExecutionStatus = 'Terminated'", 1)
 	svc := &cases.Service{Temporal: app.Client(), TemplateIDs: []string{"accuse-reception"}}
 	camille := contract.Actor{ID: "camille", Roles: []string{contract.RoleCaseworker}, Services: []string{"relations-usagers"}}
 	var all []cases.Item
@@ -191,15 +194,31 @@ func TestInboxOverACrowd(t *testing.T) {
 			t.Fatalf("case %d (started %v) comes after one started %v", i, all[i].SubmittedAt, all[i-1].SubmittedAt)
 		}
 	}
-	for p := 1; p <= 3; p++ {
-		page, err := svc.Inbox(context.Background(), camille, cases.Filter{PageSize: 25, Page: p})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, it := range page.Items {
-			if want := all[(p-1)*25+i]; it.ID != want.ID {
-				t.Fatalf("page %d, case %d: %s, want %s", p, i, it.ID, want.ID)
+	for read := range 2 { // the second time from what the first found: the crowd's cases submitted since
+		for p := 1; p <= 3; p++ {
+			page, err := svc.Inbox(context.Background(), camille, cases.Filter{PageSize: 25, Page: p})
+			if err != nil {
+				t.Fatal(err)
 			}
+			for i, it := range page.Items {
+				if want := all[(p-1)*25+i]; it.ID != want.ID {
+					t.Fatalf("read %d, page %d, case %d: %s, want %s", read+1, p, i, it.ID, want.ID)
+				}
+			}
+		}
+	}
+}
+
+// waitVisible waits until visibility counts n cases of query.
+func waitVisible(t *testing.T, c sdkclient.Client, query string, n int64) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		resp, err := c.CountWorkflow(context.Background(), &workflowservice.CountWorkflowExecutionsRequest{Query: query})
+		if err == nil && resp.GetCount() == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("visibility counts %d cases of %q, want %d (%v)", resp.GetCount(), query, n, err)
 		}
 	}
 }
