@@ -77,8 +77,8 @@ func (s *Service) Inbox(ctx context.Context, actor contract.Actor, f Filter) (In
 	if page.Counts, err = s.cachedCounts(ctx, base, actor); err != nil {
 		return InboxPage{}, err
 	}
-	page.Matching = page.Counts.Total
-	if query != base {
+	var counted bool
+	if page.Matching, counted = f.counted(page.Counts); !counted {
 		if page.Matching, err = s.count(ctx, query); err != nil {
 			return InboxPage{}, err
 		}
@@ -91,6 +91,25 @@ func (s *Service) Inbox(ctx context.Context, actor contract.Actor, f Filter) (In
 	from := min((f.Page-1)*f.PageSize, len(items))
 	page.Items = items[from:min(from+f.PageSize, len(items))]
 	return page, nil
+}
+
+// counted returns how many cases f selects when c, the counts of its
+// inbox, tells: with no filter or one only.
+func (f Filter) counted(c Counts) (int, bool) {
+	switch {
+	case f.Template == "" && f.Assignee == "" && !f.Overdue:
+		return c.Total, true
+	case f.Template != "" && f.Assignee == "" && !f.Overdue:
+		n, ok := c.ByTemplate[f.Template]
+		return n, ok
+	case f.Template == "" && f.Assignee == "none" && !f.Overdue:
+		return c.Unassigned, true
+	case f.Template == "" && f.Assignee == "me" && !f.Overdue:
+		return c.Mine, true
+	case f.Template == "" && f.Assignee == "" && f.Overdue:
+		return c.Overdue, true
+	}
+	return 0, false
 }
 
 func (f Filter) withDefaults() Filter {

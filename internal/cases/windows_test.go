@@ -31,6 +31,7 @@ type fakeVisibility struct {
 	listed  int                // rows listed so far
 	matched int                // rows the lists so far matched (visibility sorts them)
 	counted int                // counts so far
+	counts  []string           // their queries
 	onCount func(query string) // called at each count
 }
 
@@ -83,6 +84,7 @@ func (f *fakeVisibility) CountWorkflow(_ context.Context, r *workflowservice.Cou
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.counted++
+	f.counts = append(f.counts, r.Query)
 	if f.onCount != nil {
 		f.onCount(r.Query)
 	}
@@ -374,5 +376,43 @@ func TestInboxCountsThatCostAreKeptLonger(t *testing.T) {
 	}
 	if n := read(30 * time.Second); n != 2 {
 		t.Errorf("counts that took 3 s were not counted again after 30 s")
+	}
+}
+
+// TestInboxFilteredByOneValueIsNotCountedAgain: the number of cases of an
+// inbox filtered by one template, the unassigned, the caseworker's own or
+// the overdue ones is the count the inbox already has.
+func TestInboxFilteredByOneValueIsNotCountedAgain(t *testing.T) {
+	now := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+	f := &fakeVisibility{cases: backlog(now)}
+	s := &Service{Temporal: f, Now: func() time.Time { return now }, TemplateIDs: []string{"accuse-reception"}}
+	if _, err := s.Inbox(context.Background(), caseworker, Filter{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, filter := range []Filter{{Template: "accuse-reception"}, {Assignee: "none"}, {Assignee: "me"}, {Overdue: true}} {
+		f.counts = nil
+		page, err := s.Inbox(context.Background(), caseworker, filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base, err := inboxQuery(caseworker, filter.withDefaults())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if query := base + filter.clauses(caseworker, now); slices.Contains(f.counts, query) {
+			t.Errorf("filter %+v counted its cases again", filter)
+		}
+		if page.Matching == 0 {
+			t.Errorf("filter %+v: no case matching", filter)
+		}
+	}
+	f.counts = nil
+	both := Filter{Template: "accuse-reception", Overdue: true}
+	if _, err := s.Inbox(context.Background(), caseworker, both); err != nil {
+		t.Fatal(err)
+	}
+	base, _ := inboxQuery(caseworker, both.withDefaults())
+	if query := base + both.clauses(caseworker, now); !slices.Contains(f.counts, query) {
+		t.Errorf("two filters together were not counted: %q", f.counts)
 	}
 }
