@@ -39,6 +39,9 @@ type Deps struct {
 	Logger   *slog.Logger
 	Catalog  *templates.Catalog
 	Config   config.File
+	// cases is the one case service of the roles that NewDeps made: the
+	// web app, the API and the intake bridge share its inbox counts.
+	cases *cases.Service
 }
 
 // NewDeps loads the template catalogue and bundles the clients.
@@ -47,11 +50,22 @@ func NewDeps(c client.Client, b *bus.Bus, cfg config.File, logger *slog.Logger) 
 	if err != nil {
 		return Deps{}, err
 	}
-	return Deps{Temporal: c, Bus: b, Logger: logger, Catalog: catalog, Config: cfg}, nil
+	d := Deps{Temporal: c, Bus: b, Logger: logger, Catalog: catalog, Config: cfg}
+	d.cases = d.newCases()
+	return d, nil
 }
 
-// Cases returns the case service over the deps' clients.
+// Cases returns the case service over the deps' clients: the same one
+// for every role of deps made by NewDeps (the web app gives it its
+// letter previews).
 func (d Deps) Cases() *cases.Service {
+	if d.cases != nil {
+		return d.cases
+	}
+	return d.newCases()
+}
+
+func (d Deps) newCases() *cases.Service {
 	return &cases.Service{Temporal: d.Temporal, Validator: intake.NewValidator(d.Catalog), Documents: d.Bus.Documents(),
 		ServiceOf: d.Config.ServiceOf, Deadlines: contract.DeadlinePolicy(d.Config.Deadlines), Refusals: d.Bus,
 		Notify: contract.NotifyPolicy(d.Config.Notify), DelegationsOf: d.Config.DelegationsOf,
