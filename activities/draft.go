@@ -28,14 +28,59 @@ type DraftCache interface {
 // rewrites it under the guardrails, and the template's text is kept (with
 // a flag) when the model fails them twice or cannot be reached.
 //
-// A model draft is stored before it is returned: a retry after a crash
-// returns the same text, so the history never holds two different drafts
-// of one version.
+// A model draft is stored before it is returned: a retry after a crash, or
+// after a reset of the case, returns the same text, so the history never
+// holds two different drafts of one version. The stored draft is read
+// while the model is already asked, which takes the read off the case's
+// way: when there is one, the model's request is cancelled and the stored
+// draft returned. An error reading it fails the attempt, as before.
 func (a *Activities) Draft(ctx context.Context, in contract.DraftInput) (contract.Draft, error) {
 	key := fmt.Sprintf("%s.v%d", in.Case.CaseID, in.Version)
-	if d, ok, err := a.cachedDraft(ctx, key); err != nil || ok {
-		return d, err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cached := a.cachedDraft(ctx, key)
+	drafted := make(chan draftResult, 1)
+	go func() {
+		d, err := a.newDraft(ctx, in, key)
+		drafted <- draftResult{d, err}
+	}()
+	if c := <-cached; c.err != nil || c.found {
+		cancel()
+		<-drafted // the model's request ends with its context
+		return c.draft, c.err
 	}
+	return a.keep(ctx, key, <-drafted)
+}
+
+// draftResult is a draft as written now, not yet stored.
+type draftResult struct {
+	draft contract.Draft
+	err   error
+}
+
+// cacheResult is what the draft cache holds for a key.
+type cacheResult struct {
+	draft contract.Draft
+	found bool
+	err   error
+}
+
+// cachedDraft reads the draft stored under key in the background.
+func (a *Activities) cachedDraft(ctx context.Context, key string) <-chan cacheResult {
+	out := make(chan cacheResult, 1)
+	if a.Drafts == nil {
+		out <- cacheResult{}
+		return out
+	}
+	go func() {
+		d, ok, err := a.Drafts.Get(ctx, key)
+		out <- cacheResult{d, ok, err}
+	}()
+	return out
+}
+
+// newDraft writes the draft of in with the template drafter or the model.
+func (a *Activities) newDraft(ctx context.Context, in contract.DraftInput, key string) (contract.Draft, error) {
 	req, err := a.draftRequest(in)
 	if err != nil {
 		return contract.Draft{}, err
@@ -45,20 +90,18 @@ func (a *Activities) Draft(ctx context.Context, in contract.DraftInput) (contrac
 		return contract.Draft{}, fmt.Errorf("draft %s: %w", key, err)
 	}
 	d.Version, d.Template, d.TemplateVersion, d.Comment = in.Version, req.Template.ID, req.Template.Version, in.Comment
-	if d.Drafter == drafting.DrafterTemplate && len(d.Attempts) == 0 {
-		return d, nil // deterministic: nothing to keep
-	}
-	if a.Drafts == nil {
-		return d, nil
-	}
-	return a.Drafts.Put(ctx, key, d)
+	return d, nil
 }
 
-func (a *Activities) cachedDraft(ctx context.Context, key string) (contract.Draft, bool, error) {
-	if a.Drafts == nil {
-		return contract.Draft{}, false, nil
+// keep stores a model draft under key, the first one written winning, and
+// returns the draft stored; the template drafter's, deterministic, is not
+// stored.
+func (a *Activities) keep(ctx context.Context, key string, r draftResult) (contract.Draft, error) {
+	d := r.draft
+	if r.err != nil || a.Drafts == nil || (d.Drafter == drafting.DrafterTemplate && len(d.Attempts) == 0) {
+		return d, r.err
 	}
-	return a.Drafts.Get(ctx, key)
+	return a.Drafts.Put(ctx, key, d)
 }
 
 // draftRequest builds what the drafter needs: the pinned template, the

@@ -62,6 +62,8 @@ type benchOverheadCmd struct {
 	N          int           `help:"Number of cases, run one after another." default:"20"`
 	LLMLatency time.Duration `name:"llm-latency" help:"Latency of the stub model endpoint." default:"2s"`
 	JSON       bool          `help:"Print the figures as JSON."`
+	CPUProfile string        `name:"cpuprofile" help:"Write a CPU profile of the whole process (stack and driver) while the cases run to this file." type:"path"`
+	Trace      string        `name:"trace" help:"Write an execution trace of the whole process while the cases run to this file (go tool trace)." type:"path"`
 }
 
 func (c *benchOverheadCmd) Run(ctx context.Context, out io.Writer, logger *slog.Logger) error {
@@ -79,8 +81,14 @@ func (c *benchOverheadCmd) Run(ctx context.Context, out io.Writer, logger *slog.
 		return err
 	}
 	defer stack.done()
+	stop, err := c.profile()
+	if err != nil {
+		return err
+	}
+	defer stop()
 	fmt.Fprintf(os.Stderr, "Running %d cases drafted by a model that answers in %s…\n", c.N, c.LLMLatency)
 	res, err := bench.Overhead(ctx, bench.Stack{Cases: stack.cases, NATS: stack.Bus().Conn, Temporal: stack.Client()}, c.N, c.LLMLatency)
+	stop()
 	if err != nil {
 		return err
 	}
@@ -97,4 +105,32 @@ func (c *benchOverheadCmd) Run(ctx context.Context, out io.Writer, logger *slog.
 		fmt.Fprintf(out, "  %-55s %s\n", p.Name, ms(p.P50))
 	}
 	return nil
+}
+
+// profile starts the CPU profile and the execution trace asked for; stop
+// ends them, and may be called more than once.
+func (c *benchOverheadCmd) profile() (stop func(), err error) {
+	var stops []func()
+	stop = func() {
+		for _, s := range stops {
+			s()
+		}
+		stops = nil
+	}
+	if c.CPUProfile != "" {
+		s, err := startCPUProfile(c.CPUProfile)
+		if err != nil {
+			return nil, err
+		}
+		stops = append(stops, s)
+	}
+	if c.Trace != "" {
+		s, err := startTrace(c.Trace)
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		stops = append(stops, s)
+	}
+	return stop, nil
 }

@@ -17,16 +17,16 @@ const DraftsBucket = "dossier-drafts"
 
 // Drafts is the draft cache in a NATS key-value bucket.
 type Drafts struct {
-	js jetstream.JetStream
+	bucket *kvBucket
 }
 
 // Drafts returns the draft cache.
-func (b *Bus) Drafts() *Drafts { return &Drafts{js: b.JS} }
+func (b *Bus) Drafts() *Drafts { return &Drafts{bucket: newKVBucket(b.JS, DraftsBucket)} }
 
 // Get returns the draft stored under key, and whether there is one.
 func (d *Drafts) Get(ctx context.Context, key string) (contract.Draft, bool, error) {
 	var draft contract.Draft
-	kv, err := bucket(ctx, d.js, DraftsBucket)
+	kv, err := d.bucket.open(ctx)
 	if err != nil {
 		return draft, false, err
 	}
@@ -46,7 +46,7 @@ func (d *Drafts) Get(ctx context.Context, key string) (contract.Draft, bool, err
 // Put stores a draft under key unless one is there already (the first
 // one written wins), and returns the draft stored.
 func (d *Drafts) Put(ctx context.Context, key string, draft contract.Draft) (contract.Draft, error) {
-	kv, err := bucket(ctx, d.js, DraftsBucket)
+	kv, err := d.bucket.open(ctx)
 	if err != nil {
 		return draft, err
 	}

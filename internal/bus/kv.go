@@ -3,6 +3,7 @@ package bus
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -33,11 +34,32 @@ func ensureBuckets(ctx context.Context, js jetstream.JetStream) error {
 	return nil
 }
 
-// bucket opens the key-value bucket name.
-func bucket(ctx context.Context, js jetstream.JetStream, name string) (jetstream.KeyValue, error) {
-	kv, err := js.KeyValue(ctx, name)
-	if err != nil {
-		return nil, fmt.Errorf("bus: bucket %s: %w", name, err)
+// kvBucket is a key-value bucket opened once, at its first use: opening
+// asks the server for the bucket's stream, a round trip each read and
+// write would otherwise make first. A bucket that cannot be opened is
+// tried again at the next use.
+type kvBucket struct {
+	js   jetstream.JetStream
+	name string
+	mu   sync.Mutex
+	kv   jetstream.KeyValue
+}
+
+func newKVBucket(js jetstream.JetStream, name string) *kvBucket {
+	return &kvBucket{js: js, name: name}
+}
+
+// open returns the bucket, opening it on first use.
+func (b *kvBucket) open(ctx context.Context) (jetstream.KeyValue, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.kv != nil {
+		return b.kv, nil
 	}
+	kv, err := b.js.KeyValue(ctx, b.name)
+	if err != nil {
+		return nil, fmt.Errorf("bus: bucket %s: %w", b.name, err)
+	}
+	b.kv = kv
 	return kv, nil
 }

@@ -14,10 +14,10 @@ import (
 const SentBucket = "dossier-sent"
 
 // SentLedger is the ledger of sent emails.
-type SentLedger struct{ js jetstream.JetStream }
+type SentLedger struct{ bucket *kvBucket }
 
 // Sent returns the ledger of sent emails.
-func (b *Bus) Sent() *SentLedger { return &SentLedger{js: b.JS} }
+func (b *Bus) Sent() *SentLedger { return &SentLedger{bucket: newKVBucket(b.JS, SentBucket)} }
 
 // sentKey makes a Message-ID a valid key.
 func sentKey(messageID string) string {
@@ -26,7 +26,7 @@ func sentKey(messageID string) string {
 
 // Sent reports whether the email messageID was sent.
 func (l *SentLedger) Sent(ctx context.Context, messageID string) (bool, error) {
-	kv, err := bucket(ctx, l.js, SentBucket)
+	kv, err := l.bucket.open(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -39,7 +39,7 @@ func (l *SentLedger) Sent(ctx context.Context, messageID string) (bool, error) {
 
 // MarkSent records that the email messageID was sent.
 func (l *SentLedger) MarkSent(ctx context.Context, messageID string) error {
-	kv, err := bucket(ctx, l.js, SentBucket)
+	kv, err := l.bucket.open(ctx)
 	if err != nil {
 		return err
 	}

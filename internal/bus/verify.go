@@ -16,16 +16,18 @@ import (
 const VerifyBucket = "dossier-verify"
 
 // Verifications is the verification records' store.
-type Verifications struct{ js jetstream.JetStream }
+type Verifications struct{ bucket *kvBucket }
 
 // Verifications returns the verification store.
-func (b *Bus) Verifications() *Verifications { return &Verifications{js: b.JS} }
+func (b *Bus) Verifications() *Verifications {
+	return &Verifications{bucket: newKVBucket(b.JS, VerifyBucket)}
+}
 
 func verifyKey(code string) string { return strings.ReplaceAll(code, "-", "") }
 
 // Put stores r under its code; storing it again changes nothing.
 func (v *Verifications) Put(ctx context.Context, r verification.Record) error {
-	kv, err := bucket(ctx, v.js, VerifyBucket)
+	kv, err := v.bucket.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -37,7 +39,7 @@ func (v *Verifications) Put(ctx context.Context, r verification.Record) error {
 // Get returns the record of code, and whether there is one.
 func (v *Verifications) Get(ctx context.Context, code string) (verification.Record, bool, error) {
 	var r verification.Record
-	kv, err := bucket(ctx, v.js, VerifyBucket)
+	kv, err := v.bucket.open(ctx)
 	if err != nil {
 		return r, false, err
 	}

@@ -28,7 +28,10 @@ type Server struct {
 	mu       sync.Mutex
 	script   []Reply
 	requests []Request
-	srv      *httptest.Server
+	// cancelled counts the requests whose client went away before the
+	// answer.
+	cancelled int
+	srv       *httptest.Server
 }
 
 // Request is what the server was asked.
@@ -75,6 +78,9 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	select {
 	case <-time.After(rep.Delay):
 	case <-r.Context().Done():
+		f.mu.Lock()
+		f.cancelled++
+		f.mu.Unlock()
 		return
 	}
 	writeReply(w, req, rep)
@@ -107,4 +113,12 @@ func (f *Server) Asked() []Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]Request(nil), f.requests...)
+}
+
+// Cancelled returns how many requests were given up by their client before
+// the server answered them.
+func (f *Server) Cancelled() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.cancelled
 }
