@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
@@ -194,10 +195,40 @@ func testDeadLetters(t *testing.T, d *natsDeployment, legacy *nats.Conn, js jets
 	if _, err := bridge.ListDeadLetters(ctx(t), d.bridge.JS); err != nil {
 		t.Errorf("dlq list as dossier-bridge: %v", err)
 	}
-	if err := bridge.ReplayDeadLetter(ctx(t), d.bridge.JS, letters[0].Seq, nil); err != nil {
-		t.Errorf("dlq replay as dossier-bridge: %v", err)
+	// Each is replayed on the subject it came on, and refused again there:
+	// a cancellation replayed as a submission would reach the case service.
+	for _, l := range letters {
+		if err := bridge.ReplayDeadLetter(ctx(t), d.bridge.JS, l.Seq, nil); err != nil {
+			t.Errorf("dlq replay as dossier-bridge: %v", err)
+		}
 	}
-	waitDeadLetters(t, js, 2) // the replay is dead-lettered again
+	again := waitDeadLettersAfter(t, js, 3, letters[len(letters)-1].Seq)
+	subjects := func(ls []bridge.DeadLetter) []string {
+		var out []string
+		for _, l := range ls {
+			out = append(out, l.Subject)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got, want := subjects(again), subjects(letters); !slices.Equal(got, want) {
+		t.Errorf("replayed dead letters came back from %v, want %v", got, want)
+	}
+}
+
+// waitDeadLettersAfter reads the dead letters kept after sequence seq as
+// the legacy systems until there are n of them.
+func waitDeadLettersAfter(t *testing.T, js jetstream.JetStream, n int, seq uint64) []bridge.DeadLetter {
+	t.Helper()
+	var after []bridge.DeadLetter
+	for deadline := time.Now().Add(10 * time.Second); len(after) < n && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		letters, err := bridge.ListDeadLetters(ctx(t), js)
+		if err != nil {
+			t.Fatalf("legacy reads the dead letters: %v", err)
+		}
+		after = slices.DeleteFunc(letters, func(l bridge.DeadLetter) bool { return l.Seq <= seq })
+	}
+	return after
 }
 
 // waitDeadLetters reads the dead letters as the legacy systems until there

@@ -16,7 +16,7 @@ import (
 // not become cases.
 type dlqCmd struct {
 	List   dlqListCmd   `cmd:"" help:"List the dead letters with their reason and field errors."`
-	Replay dlqReplayCmd `cmd:"" help:"Submit a dead letter again, as it was or fixed, under its first idempotency key."`
+	Replay dlqReplayCmd `cmd:"" help:"Publish a dead letter again on the subject it came on, as it was or fixed, under its first idempotency key."`
 }
 
 type dlqNATS struct {

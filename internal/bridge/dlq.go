@@ -57,10 +57,11 @@ func deadLetter(m *jetstream.RawStreamMsg) DeadLetter {
 	return d
 }
 
-// ReplayDeadLetter submits dead letter seq again, with payload when the
-// operator fixed it (nil keeps the original), under its first idempotency
-// key so that a replay never opens a second case; the dead letter is then
-// removed. The bridge checks the submission like any other.
+// ReplayDeadLetter publishes dead letter seq again on the subject it came
+// on (a submission, a cancellation, documents received), with payload
+// when the operator fixed it (nil keeps the original), under its first
+// idempotency key so that a replay never opens a second case; the dead
+// letter is then removed. The bridge checks it like any other message.
 func ReplayDeadLetter(ctx context.Context, js jetstream.JetStream, seq uint64, payload []byte) error {
 	stream, err := js.Stream(ctx, bus.StreamDeadLetter)
 	if err != nil {
@@ -74,7 +75,7 @@ func ReplayDeadLetter(ctx context.Context, js jetstream.JetStream, seq uint64, p
 	if payload == nil {
 		payload = m.Data
 	}
-	out := nats.NewMsg(bus.SubjectSubmit)
+	out := nats.NewMsg(replaySubject(d.Subject))
 	out.Data = payload
 	out.Header.Set(HeaderIdempotencyKey, d.IdempotencyKey)
 	out.Header.Set(jetstream.MsgIDHeader, fmt.Sprintf("replay.%s.%d", d.IdempotencyKey, seq))
@@ -82,4 +83,15 @@ func ReplayDeadLetter(ctx context.Context, js jetstream.JetStream, seq uint64, p
 		return fmt.Errorf("dlq: replay %d: %w", seq, err)
 	}
 	return stream.DeleteMsg(ctx, seq)
+}
+
+// replaySubject is the intake subject a dead letter first came on; a
+// submission's for a dead letter that does not say (kept before the
+// bridge recorded it).
+func replaySubject(original string) string {
+	switch original {
+	case bus.SubjectCancel, bus.SubjectDocumentsReceived:
+		return original
+	}
+	return bus.SubjectSubmit
 }
