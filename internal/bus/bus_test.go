@@ -16,14 +16,7 @@ import (
 // client listens on _INBOX.>, as a legacy system may: no reply reaches it,
 // neither the bucket's details nor the letter's chunks.
 func TestRepliesStayOffTheCommonInbox(t *testing.T) {
-	url := bustest.Server(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	b, err := bus.Dial(url, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	url, b, ctx := dialTest(t)
 	if err := b.Ensure(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -49,4 +42,19 @@ func TestRepliesStayOffTheCommonInbox(t *testing.T) {
 	if m, err := overheard.NextMsg(200 * time.Millisecond); err == nil {
 		t.Errorf("a reply to Dossier reached _INBOX.>: %s %q", m.Subject, m.Data)
 	}
+}
+
+// dialTest starts a nats-server and dials it as Dossier does; the
+// context ends after 10 s, and everything with the test.
+func dialTest(t *testing.T) (url string, b *bus.Bus, ctx context.Context) {
+	t.Helper()
+	url = bustest.Server(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	b, err := bus.Dial(url, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	return url, b, ctx
 }

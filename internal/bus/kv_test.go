@@ -1,14 +1,11 @@
 package bus_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/nats-io/nats.go"
 
 	"github.com/dossier/dossier/internal/bus"
-	"github.com/dossier/dossier/internal/bus/bustest"
 	"github.com/dossier/dossier/internal/contract"
 )
 
@@ -17,14 +14,7 @@ import (
 // exists; a use before the bucket exists fails, and the next one, once
 // it does, opens it.
 func TestDraftsBucketIsOpenedOnce(t *testing.T) {
-	url := bustest.Server(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	b, err := bus.Dial(url, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	url, b, ctx := dialTest(t)
 	infos := countRequests(t, url, "$JS.API.STREAM.INFO.KV_"+bus.DraftsBucket)
 	drafts := b.Drafts()
 	if _, _, err := drafts.Get(ctx, "case-1.v1"); err == nil {
