@@ -15,7 +15,7 @@ import (
 type benchCmd struct {
 	Cases    benchCasesCmd    `cmd:"" help:"Run N cases through the embedded stack, approving each at once, against bare workflows of the same steps."`
 	Backlog  benchBacklogCmd  `cmd:"" help:"Leave N cases waiting for approval: start rate, inbox latency, memory and disk per case."`
-	Overhead benchOverheadCmd `cmd:"" help:"With a stub model of fixed latency, the share of a case's time that is Dossier's."`
+	Overhead benchOverheadCmd `cmd:"" help:"With a stub model of fixed latency, the share of a case's time that is Dossier's, and of a bare workflow's that is Temporal's."`
 	Letters  benchLettersCmd  `cmd:"" help:"Render every template's example letter on one core, and with Chromium (a new tab per letter) when installed."`
 }
 

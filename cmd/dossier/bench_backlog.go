@@ -87,7 +87,12 @@ func (c *benchOverheadCmd) Run(ctx context.Context, out io.Writer, logger *slog.
 	}
 	defer stop()
 	fmt.Fprintf(os.Stderr, "Running %d cases drafted by a model that answers in %s…\n", c.N, c.LLMLatency)
-	res, err := bench.Overhead(ctx, bench.Stack{Cases: stack.cases, NATS: stack.Bus().Conn, Temporal: stack.Client()}, c.N, c.LLMLatency)
+	baseline, err := bench.StartBaseline(stack.Client())
+	if err != nil {
+		return err
+	}
+	defer baseline.Stop()
+	res, err := bench.Overhead(ctx, bench.Stack{Cases: stack.cases, NATS: stack.Bus().Conn, Temporal: stack.Client(), Baseline: baseline}, c.N, c.LLMLatency)
 	stop()
 	if err != nil {
 		return err
@@ -100,6 +105,11 @@ func (c *benchOverheadCmd) Run(ctx context.Context, out io.Writer, logger *slog.
 	fmt.Fprintf(out, "  of which the model        p50 %s\n", ms(res.Model.P50))
 	fmt.Fprintf(out, "  of which Dossier          p50 %s, p95 %s: %.1f %% of the case's time\n", ms(res.Ours.P50), ms(res.Ours.P95), 100*res.OursShare)
 	fmt.Fprintf(out, "approval → notified         p50 %s, p95 %s (no model)\n", ms(res.ToNotified.P50), ms(res.ToNotified.P95))
+	if b := res.Baseline; b.Runs > 0 {
+		fmt.Fprintf(out, "baseline, same run          %d bare workflows of a case's shape, one after each case\n", b.Runs)
+		fmt.Fprintf(out, "  start → drafted step      p50 %s, of which the model's wait p50 %s\n", ms(b.ToAwaiting.P50), ms(b.Model.P50))
+		fmt.Fprintf(out, "  of which Temporal         p50 %s, p95 %s: %.1f %% of its time\n", ms(b.Rest.P50), ms(b.Rest.P95), 100*b.RestShare)
+	}
 	fmt.Fprintf(out, "\nWhere Dossier's part of submit → awaiting approval goes (medians, from the histories):\n")
 	for _, p := range res.Phases {
 		fmt.Fprintf(out, "  %-55s %s\n", p.Name, ms(p.P50))

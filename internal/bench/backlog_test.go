@@ -47,7 +47,8 @@ func TestBacklogBenchmark(t *testing.T) {
 }
 
 // TestOverheadBenchmark drafts cases with the stub model: the draft is the
-// model's, and the time the model took is told apart from Dossier's.
+// model's, and the time the model took is told apart from Dossier's. The
+// bare workflow runs after each case and waits as the model does.
 func TestOverheadBenchmark(t *testing.T) {
 	model, err := bench.StartModelStub(300 * time.Millisecond)
 	if err != nil {
@@ -56,6 +57,10 @@ func TestOverheadBenchmark(t *testing.T) {
 	defer model.Close()
 	models := llm.Registry{Default: "bench", Models: map[string]llm.Model{"bench": {URL: model.URL(), Model: "bench-model"}}}
 	_, s := stack(t, devstack.Options{Models: models})
+	if s.Baseline, err = bench.StartBaseline(s.Temporal); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Baseline.Stop()
 	res, err := bench.Overhead(context.Background(), s, 2, model.Latency)
 	if err != nil {
 		t.Fatal(err)
@@ -74,5 +79,10 @@ func TestOverheadBenchmark(t *testing.T) {
 	}
 	if len(res.Phases) < 4 || !draft {
 		t.Errorf("phases %+v, want the history's split with the draft activity", res.Phases)
+	}
+	b := res.Baseline
+	if b.Runs != 2 || b.Model.P50 < 300*time.Millisecond || b.ToAwaiting.P50 <= b.Model.P50 ||
+		b.Rest.P50 <= 0 || b.Rest.Max >= b.ToAwaiting.Max || b.RestShare <= 0 || b.RestShare >= 1 {
+		t.Errorf("baseline %+v, want 2 runs, each waiting the model's 300 ms inside its time", b)
 	}
 }

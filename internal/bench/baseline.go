@@ -3,8 +3,10 @@ package bench
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
@@ -43,18 +45,25 @@ type Shape struct {
 type Baseline struct {
 	client client.Client
 	worker worker.Worker
+	// waiting holds, by workflow id, the channel each overhead baseline's
+	// drafted step is told on.
+	waiting sync.Map
 }
 
 // StartBaseline registers the baseline workflow and its no-op activity
 // with a worker on their own task queue.
 func StartBaseline(c client.Client) (*Baseline, error) {
 	w := worker.New(c, baselineQueue, worker.Options{})
+	b := &Baseline{client: c, worker: w}
 	w.RegisterWorkflow(BaselineWorkflow)
+	w.RegisterWorkflow(BaselineDraftWorkflow)
 	w.RegisterActivity(NoOp)
+	w.RegisterActivityWithOptions(b.model, activity.RegisterOptions{Name: activityModel})
+	w.RegisterActivityWithOptions(b.reached, activity.RegisterOptions{Name: activityReached})
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("bench: baseline worker: %w", err)
 	}
-	return &Baseline{client: c, worker: w}, nil
+	return b, nil
 }
 
 // Stop stops the baseline worker.
@@ -133,4 +142,84 @@ func (b *Baseline) oneCase(ctx context.Context, shape Shape, i int) (time.Durati
 		return 0, 0, err
 	}
 	return toAwaiting, time.Since(approved), nil
+}
+
+// The overhead's baseline is the part of a lean case up to awaiting
+// approval, bare: two local activities (the submitted event, the prefill),
+// an activity that waits the model's latency (the draft), then a local
+// activity where the case would publish its drafted event, which tells the
+// benchmark at once, in process. What a case takes above it is Dossier's
+// code on the way; what the baseline takes is Temporal's.
+const (
+	activityModel   = "BaselineModel"
+	activityReached = "BaselineReached"
+)
+
+// BaselineDraftWorkflow runs the baseline of the overhead benchmark, with
+// a model that answers in latency.
+func BaselineDraftWorkflow(ctx workflow.Context, latency time.Duration) (time.Duration, error) {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: latency + time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 1}})
+	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 1}})
+	for i := range 2 {
+		if err := workflow.ExecuteLocalActivity(lctx, NoOp, i).Get(ctx, nil); err != nil {
+			return 0, err
+		}
+	}
+	var model time.Duration
+	if err := workflow.ExecuteActivity(actx, activityModel, latency).Get(ctx, &model); err != nil {
+		return 0, err
+	}
+	id := workflow.GetInfo(ctx).WorkflowExecution.ID
+	return model, workflow.ExecuteLocalActivity(lctx, activityReached, id).Get(ctx, nil)
+}
+
+// model waits latency, as a model answering would, and returns how long
+// it waited.
+func (b *Baseline) model(ctx context.Context, latency time.Duration) (time.Duration, error) {
+	start := time.Now()
+	select {
+	case <-time.After(latency):
+		return time.Since(start), nil
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// reached tells whoever waits for the baseline workflow id that it got
+// where a case awaits approval.
+func (b *Baseline) reached(_ context.Context, id string) error {
+	if ch, ok := b.waiting.Load(id); ok {
+		select {
+		case ch.(chan time.Time) <- time.Now():
+		default:
+		}
+	}
+	return nil
+}
+
+// draftCase runs one baseline of the overhead benchmark and returns its
+// time from the start to the drafted step and the model's time in it, once
+// its workflow has ended.
+func (b *Baseline) draftCase(ctx context.Context, i int, latency time.Duration) (toAwaiting, model time.Duration, err error) {
+	id := fmt.Sprintf("bench-baseline-draft-%d-%d", time.Now().UnixNano(), i)
+	ch := make(chan time.Time, 1)
+	b.waiting.Store(id, ch)
+	defer b.waiting.Delete(id)
+	start := time.Now()
+	run, err := b.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: baselineQueue,
+		EnableEagerStart: true}, BaselineDraftWorkflow, latency)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := run.Get(ctx, &model); err != nil {
+		return 0, 0, err
+	}
+	select {
+	case at := <-ch:
+		return at.Sub(start), model, nil
+	default:
+		return 0, 0, fmt.Errorf("bench: baseline %s ended without reaching its drafted step", id)
+	}
 }

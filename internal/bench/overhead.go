@@ -86,12 +86,27 @@ type OverheadResult struct {
 	ToNotified Latencies `json:"approval_to_notified"`
 	// Phases split submit → awaiting approval by the cases' histories.
 	Phases []Phase `json:"phases"`
+	// Baseline is the same run's bare workflow of a lean case's shape up
+	// to awaiting approval, run between the cases; empty without one.
+	Baseline OverheadBaseline `json:"baseline"`
+}
+
+// OverheadBaseline is what the bare workflow took: from its start to its
+// drafted step; the model's wait in it, measured by the activity to the
+// nanosecond; and the rest, which is Temporal's.
+type OverheadBaseline struct {
+	Runs       int       `json:"runs"`
+	ToAwaiting Latencies `json:"start_to_drafted"`
+	Model      Latencies `json:"model"`
+	Rest       Latencies `json:"rest"`
+	RestShare  float64   `json:"rest_share"`
 }
 
 // Overhead runs n cases drafted by the stub model (the stack must be
 // configured with it), one at a time so that the cases do not wait for one
 // another, and compares their time to reach the caseworkers with the
-// model's own time.
+// model's own time. With a baseline, a bare workflow of the same shape
+// runs after each case, also alone.
 func Overhead(ctx context.Context, s Stack, n int, latency time.Duration) (OverheadResult, error) {
 	res := OverheadResult{Cases: n, ModelLatency: latency}
 	w, err := watchEvents(s.NATS)
@@ -102,6 +117,7 @@ func Overhead(ctx context.Context, s Stack, n int, latency time.Duration) (Overh
 	var toAwaiting, model, ours, notified []time.Duration
 	var shares []float64
 	var phases []map[string]time.Duration
+	var base baselineRuns
 	for i := range n {
 		t, m, err := overheadCase(ctx, s.Cases, w, i)
 		if err != nil {
@@ -116,12 +132,44 @@ func Overhead(ctx context.Context, s Stack, n int, latency time.Duration) (Overh
 				return res, err
 			}
 			phases = append(phases, casePhases(events, t.submitted, t.submitted.Add(a), m))
+			// The case's last steps run after its notification: the next
+			// run waits for them.
+			if err := s.Temporal.GetWorkflow(ctx, t.id, "").Get(ctx, nil); err != nil {
+				return res, err
+			}
+		}
+		if s.Baseline != nil {
+			if err := base.run(ctx, s.Baseline, i, latency); err != nil {
+				return res, err
+			}
 		}
 	}
+	res.Baseline = base.result()
 	res.ToAwaiting, res.Model, res.Ours, res.ToNotified = summarize(toAwaiting), summarize(model), summarize(ours), summarize(notified)
 	res.OursShare = median(shares)
 	res.Phases = medianPhases(phases)
 	return res, nil
+}
+
+// baselineRuns gathers the overhead baseline's runs.
+type baselineRuns struct {
+	toAwaiting, model, rest []time.Duration
+	shares                  []float64
+}
+
+func (r *baselineRuns) run(ctx context.Context, b *Baseline, i int, latency time.Duration) error {
+	a, m, err := b.draftCase(ctx, i, latency)
+	if err != nil {
+		return err
+	}
+	r.toAwaiting, r.model, r.rest = append(r.toAwaiting, a), append(r.model, m), append(r.rest, a-m)
+	r.shares = append(r.shares, float64(a-m)/float64(a))
+	return nil
+}
+
+func (r *baselineRuns) result() OverheadBaseline {
+	return OverheadBaseline{Runs: len(r.toAwaiting), ToAwaiting: summarize(r.toAwaiting), Model: summarize(r.model),
+		Rest: summarize(r.rest), RestShare: median(r.shares)}
 }
 
 func overheadCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int) (t timing, model time.Duration, err error) {
