@@ -111,8 +111,17 @@ func (c *benchOverheadCmd) Run(ctx context.Context, out io.Writer, logger *slog.
 		fmt.Fprintf(out, "  of which Temporal         p50 %s, p95 %s: %.1f %% of its time\n", ms(b.Rest.P50), ms(b.Rest.P95), 100*b.RestShare)
 	}
 	fmt.Fprintf(out, "\nWhere Dossier's part of submit → awaiting approval goes (medians, from the histories):\n")
+	base := map[string]time.Duration{}
+	for _, p := range res.Baseline.Phases {
+		base[p.Name] = p.P50
+	}
+	fmt.Fprintf(out, "  %-55s %10s %10s\n", "", "Dossier", "baseline")
 	for _, p := range res.Phases {
-		fmt.Fprintf(out, "  %-55s %s\n", p.Name, ms(p.P50))
+		b := "–"
+		if d, ok := base[p.Name]; ok {
+			b = ms(d)
+		}
+		fmt.Fprintf(out, "  %-55s %10s %10s\n", p.Name, ms(p.P50), b)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
@@ -84,5 +85,8 @@ func TestOverheadBenchmark(t *testing.T) {
 	if b.Runs != 2 || b.Model.P50 < 300*time.Millisecond || b.ToAwaiting.P50 <= b.Model.P50 ||
 		b.Rest.P50 <= 0 || b.Rest.Max >= b.ToAwaiting.Max || b.RestShare <= 0 || b.RestShare >= 1 {
 		t.Errorf("baseline %+v, want 2 runs, each waiting the model's 300 ms inside its time", b)
+	}
+	if !slices.ContainsFunc(b.Phases, func(p bench.Phase) bool { return p.Name == "activity: Draft, besides the model" }) {
+		t.Errorf("baseline phases %+v, want its wait split as a case's draft is", b.Phases)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
 	"github.com/dossier/dossier/internal/cases"
 )
 
@@ -100,6 +102,8 @@ type OverheadBaseline struct {
 	Model      Latencies `json:"model"`
 	Rest       Latencies `json:"rest"`
 	RestShare  float64   `json:"rest_share"`
+	// Phases split its time as a case's are split.
+	Phases []Phase `json:"phases"`
 }
 
 // Overhead runs n cases drafted by the stub model (the stack must be
@@ -127,11 +131,11 @@ func Overhead(ctx context.Context, s Stack, n int, latency time.Duration) (Overh
 		toAwaiting, model, ours, notified = append(toAwaiting, a), append(model, m), append(ours, a-m), append(notified, t.toNotified)
 		shares = append(shares, float64(a-m)/float64(a))
 		if s.Temporal != nil {
-			events, err := history(ctx, s.Temporal, t.id)
+			p, err := runPhases(ctx, s.Temporal, t, m)
 			if err != nil {
 				return res, err
 			}
-			phases = append(phases, casePhases(events, t.submitted, t.submitted.Add(a), m))
+			phases = append(phases, p)
 			// The case's last steps run after its notification: the next
 			// run waits for them.
 			if err := s.Temporal.GetWorkflow(ctx, t.id, "").Get(ctx, nil); err != nil {
@@ -139,7 +143,7 @@ func Overhead(ctx context.Context, s Stack, n int, latency time.Duration) (Overh
 			}
 		}
 		if s.Baseline != nil {
-			if err := base.run(ctx, s.Baseline, i, latency); err != nil {
+			if err := base.run(ctx, s.Baseline, s.Temporal, i, latency); err != nil {
 				return res, err
 			}
 		}
@@ -151,25 +155,43 @@ func Overhead(ctx context.Context, s Stack, n int, latency time.Duration) (Overh
 	return res, nil
 }
 
+// runPhases splits a run's time to awaiting approval by its history.
+func runPhases(ctx context.Context, c client.Client, t timing, model time.Duration) (map[string]time.Duration, error) {
+	events, err := history(ctx, c, t.id)
+	if err != nil {
+		return nil, err
+	}
+	return casePhases(events, t.submitted, t.submitted.Add(t.toAwaiting), model), nil
+}
+
 // baselineRuns gathers the overhead baseline's runs.
 type baselineRuns struct {
 	toAwaiting, model, rest []time.Duration
 	shares                  []float64
+	phases                  []map[string]time.Duration
 }
 
-func (r *baselineRuns) run(ctx context.Context, b *Baseline, i int, latency time.Duration) error {
-	a, m, err := b.draftCase(ctx, i, latency)
+func (r *baselineRuns) run(ctx context.Context, b *Baseline, c client.Client, i int, latency time.Duration) error {
+	t, m, err := b.draftCase(ctx, i, latency)
 	if err != nil {
 		return err
 	}
+	a := t.toAwaiting
 	r.toAwaiting, r.model, r.rest = append(r.toAwaiting, a), append(r.model, m), append(r.rest, a-m)
 	r.shares = append(r.shares, float64(a-m)/float64(a))
+	if c != nil {
+		p, err := runPhases(ctx, c, t, m)
+		if err != nil {
+			return err
+		}
+		r.phases = append(r.phases, p)
+	}
 	return nil
 }
 
 func (r *baselineRuns) result() OverheadBaseline {
 	return OverheadBaseline{Runs: len(r.toAwaiting), ToAwaiting: summarize(r.toAwaiting), Model: summarize(r.model),
-		Rest: summarize(r.rest), RestShare: median(r.shares)}
+		Rest: summarize(r.rest), RestShare: median(r.shares), Phases: medianPhases(r.phases)}
 }
 
 func overheadCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int) (t timing, model time.Duration, err error) {
