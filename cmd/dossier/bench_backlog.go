@@ -109,6 +109,7 @@ func (c *benchOverheadCmd) Run(ctx context.Context, out io.Writer, logger *slog.
 		fmt.Fprintf(out, "baseline, same run          %d bare workflows of a case's shape, one after each case\n", b.Runs)
 		fmt.Fprintf(out, "  start → drafted step      p50 %s, of which the model's wait p50 %s\n", ms(b.ToAwaiting.P50), ms(b.Model.P50))
 		fmt.Fprintf(out, "  of which Temporal         p50 %s, p95 %s: %.1f %% of its time\n", ms(b.Rest.P50), ms(b.Rest.P95), 100*b.RestShare)
+		fmt.Fprintf(out, "Dossier above it            %s (difference of the p50s)\n", ms(res.Ours.P50-b.Rest.P50))
 	}
 	fmt.Fprintf(out, "\nWhere Dossier's part of submit → awaiting approval goes (medians, from the histories):\n")
 	base := map[string]time.Duration{}
