@@ -118,24 +118,18 @@ func Overhead(ctx context.Context, s Stack, n int, latency time.Duration) (Overh
 		return res, err
 	}
 	defer w.close()
-	var toAwaiting, model, ours, notified []time.Duration
-	var shares []float64
-	var phases []map[string]time.Duration
-	var base baselineRuns
+	var cases, base overheadRuns
+	var notified []time.Duration
 	for i := range n {
 		t, m, err := overheadCase(ctx, s.Cases, w, i)
 		if err != nil {
 			return res, err
 		}
-		a := t.toAwaiting
-		toAwaiting, model, ours, notified = append(toAwaiting, a), append(model, m), append(ours, a-m), append(notified, t.toNotified)
-		shares = append(shares, float64(a-m)/float64(a))
+		notified = append(notified, t.toNotified)
+		if err := cases.add(ctx, s.Temporal, t, m); err != nil {
+			return res, err
+		}
 		if s.Temporal != nil {
-			p, err := runPhases(ctx, s.Temporal, t, m)
-			if err != nil {
-				return res, err
-			}
-			phases = append(phases, p)
 			// The case's last steps run after its notification: the next
 			// run waits for them.
 			if err := s.Temporal.GetWorkflow(ctx, t.id, "").Get(ctx, nil); err != nil {
@@ -143,55 +137,44 @@ func Overhead(ctx context.Context, s Stack, n int, latency time.Duration) (Overh
 			}
 		}
 		if s.Baseline != nil {
-			if err := base.run(ctx, s.Baseline, s.Temporal, i, latency); err != nil {
+			t, m, err := s.Baseline.draftCase(ctx, i, latency)
+			if err != nil {
+				return res, err
+			}
+			if err := base.add(ctx, s.Temporal, t, m); err != nil {
 				return res, err
 			}
 		}
 	}
-	res.Baseline = base.result()
-	res.ToAwaiting, res.Model, res.Ours, res.ToNotified = summarize(toAwaiting), summarize(model), summarize(ours), summarize(notified)
-	res.OursShare = median(shares)
-	res.Phases = medianPhases(phases)
+	res.ToAwaiting, res.Model, res.Ours = summarize(cases.toAwaiting), summarize(cases.model), summarize(cases.rest)
+	res.ToNotified, res.OursShare, res.Phases = summarize(notified), median(cases.shares), medianPhases(cases.phases)
+	res.Baseline = OverheadBaseline{Runs: len(base.toAwaiting), ToAwaiting: summarize(base.toAwaiting), Model: summarize(base.model),
+		Rest: summarize(base.rest), RestShare: median(base.shares), Phases: medianPhases(base.phases)}
 	return res, nil
 }
 
-// runPhases splits a run's time to awaiting approval by its history.
-func runPhases(ctx context.Context, c client.Client, t timing, model time.Duration) (map[string]time.Duration, error) {
-	events, err := history(ctx, c, t.id)
-	if err != nil {
-		return nil, err
-	}
-	return casePhases(events, t.submitted, t.submitted.Add(t.toAwaiting), model), nil
-}
-
-// baselineRuns gathers the overhead baseline's runs.
-type baselineRuns struct {
+// overheadRuns gathers the runs of the cases, or of the baseline: each
+// one's time to awaiting approval, the model's time in it, the rest and
+// its share, and, with a Temporal client, the rest split by its history.
+type overheadRuns struct {
 	toAwaiting, model, rest []time.Duration
 	shares                  []float64
 	phases                  []map[string]time.Duration
 }
 
-func (r *baselineRuns) run(ctx context.Context, b *Baseline, c client.Client, i int, latency time.Duration) error {
-	t, m, err := b.draftCase(ctx, i, latency)
+func (r *overheadRuns) add(ctx context.Context, c client.Client, t timing, model time.Duration) error {
+	a := t.toAwaiting
+	r.toAwaiting, r.model, r.rest = append(r.toAwaiting, a), append(r.model, model), append(r.rest, a-model)
+	r.shares = append(r.shares, float64(a-model)/float64(a))
+	if c == nil {
+		return nil
+	}
+	events, err := history(ctx, c, t.id)
 	if err != nil {
 		return err
 	}
-	a := t.toAwaiting
-	r.toAwaiting, r.model, r.rest = append(r.toAwaiting, a), append(r.model, m), append(r.rest, a-m)
-	r.shares = append(r.shares, float64(a-m)/float64(a))
-	if c != nil {
-		p, err := runPhases(ctx, c, t, m)
-		if err != nil {
-			return err
-		}
-		r.phases = append(r.phases, p)
-	}
+	r.phases = append(r.phases, casePhases(events, t.submitted, t.submitted.Add(a), model))
 	return nil
-}
-
-func (r *baselineRuns) result() OverheadBaseline {
-	return OverheadBaseline{Runs: len(r.toAwaiting), ToAwaiting: summarize(r.toAwaiting), Model: summarize(r.model),
-		Rest: summarize(r.rest), RestShare: median(r.shares), Phases: medianPhases(r.phases)}
 }
 
 func overheadCase(ctx context.Context, svc *cases.Service, w *eventWatch, i int) (t timing, model time.Duration, err error) {
