@@ -92,7 +92,8 @@ func (c *benchOverheadCmd) Run(ctx context.Context, out io.Writer, logger *slog.
 		return err
 	}
 	defer baseline.Stop()
-	res, err := bench.Overhead(ctx, bench.Stack{Cases: stack.cases, NATS: stack.Bus().Conn, Temporal: stack.Client(), Baseline: baseline}, c.N, c.LLMLatency)
+	res, err := bench.Overhead(ctx, bench.Stack{Cases: stack.cases, NATS: stack.Bus().Conn, Temporal: stack.Client(), Baseline: baseline},
+		bench.OverheadOptions{N: c.N, Latency: c.LLMLatency, Progress: os.Stderr})
 	stop()
 	if err != nil {
 		return err

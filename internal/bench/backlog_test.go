@@ -62,7 +62,7 @@ func TestOverheadBenchmark(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Baseline.Stop()
-	res, err := bench.Overhead(context.Background(), s, 2, model.Latency)
+	res, err := bench.Overhead(context.Background(), s, bench.OverheadOptions{N: 2, Latency: model.Latency})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -106,18 +108,29 @@ type OverheadBaseline struct {
 	Phases []Phase `json:"phases"`
 }
 
+// OverheadOptions says how many cases to run, the stub model's latency,
+// and where to print progress (nowhere when nil).
+type OverheadOptions struct {
+	N        int
+	Latency  time.Duration
+	Progress io.Writer
+}
+
 // Overhead runs n cases drafted by the stub model (the stack must be
 // configured with it), one at a time so that the cases do not wait for one
 // another, and compares their time to reach the caseworkers with the
 // model's own time. With a baseline, a bare workflow of the same shape
 // runs after each case, also alone.
-func Overhead(ctx context.Context, s Stack, n int, latency time.Duration) (OverheadResult, error) {
+func Overhead(ctx context.Context, s Stack, o OverheadOptions) (OverheadResult, error) {
+	n, latency := o.N, o.Latency
 	res := OverheadResult{Cases: n, ModelLatency: latency}
 	w, err := watchEvents(s.NATS)
 	if err != nil {
 		return res, err
 	}
 	defer w.close()
+	var done atomic.Int64
+	defer progress(o.Progress, "overhead", n, &done)()
 	var cases, base overheadRuns
 	var notified []time.Duration
 	for i := range n {
@@ -145,6 +158,7 @@ func Overhead(ctx context.Context, s Stack, n int, latency time.Duration) (Overh
 				return res, err
 			}
 		}
+		done.Add(1)
 	}
 	res.ToAwaiting, res.Model, res.Ours = summarize(cases.toAwaiting), summarize(cases.model), summarize(cases.rest)
 	res.ToNotified, res.OursShare, res.Phases = summarize(notified), median(cases.shares), medianPhases(cases.phases)
